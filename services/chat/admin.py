@@ -1,0 +1,90 @@
+"""Admin command-line tool: organizations, API keys, members and integrations.
+
+    python -m services.chat.admin create-org --name "Acme"
+    python -m services.chat.admin create-api-key --org ORG_ID       # the key is printed once
+    python -m services.chat.admin create-member --org ORG_ID --email a@b.c --admin
+    python -m services.chat.admin create-integration --org ORG_ID --name "Sales" --url sqlite:///path.db
+
+It works on the Chat service's database (DATABASE_URL / CHAT_DATABASE_URL, DATA_DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from services.chat.crypto import UrlCipher
+from services.chat.integration_urls import check_url
+from services.chat.models import Integration, Member, Organization
+from services.chat.server import open_store
+from services.chat.settings import ChatSettings
+from services.chat.store import ChatStore
+from services.common.errors import ApiError
+
+
+def create_org(store: ChatStore, name: str, org_id: str | None = None) -> Organization:
+    if org_id and (existing := store.get_organization(org_id)) is not None:
+        return existing
+    return store.create_organization(name, org_id)
+
+
+def create_member(store: ChatStore, org_id: str, email: str, *, admin: bool) -> Member:
+    return store.upsert_member(org_id, email, role="admin" if admin else "member")
+
+
+def create_integration(store: ChatStore, settings: ChatSettings, org_id: str, name: str, url: str) -> Integration:
+    dialect = check_url(
+        url, allowed_dirs=settings.allowed_integration_dirs(), forbidden_files=settings.own_database_files()
+    )
+    cipher = UrlCipher(settings.resolved_encryption_key())
+    return store.create_integration(org_id, name, dialect, cipher.encrypt(url))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.chat.admin", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("create-org", help="create an organization")
+    p.add_argument("--name", required=True)
+    p.add_argument("--id", help="fixed id (default: a new UUID)")
+    p = sub.add_parser("create-api-key", help="create an API key for an organization (printed once)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--name", default="")
+    p = sub.add_parser("create-member", help="create a member (or change its role)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--admin", action="store_true")
+    p = sub.add_parser("create-integration", help="connect a database to an organization")
+    p.add_argument("--org", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--url", required=True, help="SQLAlchemy URL")
+    args = parser.parse_args(argv)
+
+    settings = ChatSettings()
+    store = open_store(settings)
+    try:
+        if args.command == "create-org":
+            org = create_org(store, args.name, args.id)
+            print(org.id)
+            return 0
+        if store.get_organization(args.org) is None:
+            print(f"error: organization {args.org} does not exist (create it with create-org)", file=sys.stderr)
+            return 1
+        if args.command == "create-api-key":
+            _, key = store.create_api_key(args.org, args.name)
+            print(key)
+        elif args.command == "create-member":
+            member = create_member(store, args.org, args.email, admin=args.admin)
+            print(f"{member.id} {member.email} {member.role}")
+        elif args.command == "create-integration":
+            integration = create_integration(store, settings, args.org, args.name, args.url)
+            print(integration.id)
+    except ApiError as err:
+        print(f"error: {err.detail}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""trellis.v1.ChatService: the chat lifecycle (contract §6.2, §6.5–6.9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import grpc
+
+from services.chat.store import PAGE_SIZE, ChatStore, ChatView
+from services.common.auth_interceptor import current_principal
+from services.common.convert import struct, ts
+from services.common.database import run_sync
+from services.common.errors import ApiError
+from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
+from services.common.ratelimit import RateLimiter
+
+MAX_TITLE = 500
+MAX_BULK_DELETE = 500
+
+
+def _default_title() -> str:
+    return "Chat " + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _clean_title(title: str, *, required: bool) -> str:
+    title = title.strip()
+    if required and not title:
+        raise ApiError("INVALID_REQUEST", "title: must be a non-empty string")
+    if len(title) > MAX_TITLE:
+        raise ApiError("INVALID_REQUEST", f"title: at most {MAX_TITLE} characters")
+    return title
+
+
+def _summary(view: ChatView) -> chat_pb2.ChatSummary:
+    chat = view.chat
+    return chat_pb2.ChatSummary(
+        id=chat.id,
+        title=chat.title,
+        preview=view.preview,
+        timestamp=ts(chat.last_activity_at),
+        metadata=chat_pb2.ChatSummaryMetadata(source_type=chat.source_type),
+    )
+
+
+class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
+    def __init__(self, store: ChatStore, limiter: RateLimiter, *, open_chat_cap: int, create_per_minute: int) -> None:
+        self._store = store
+        self._limiter = limiter
+        self._cap = open_chat_cap
+        self._create_per_minute = create_per_minute
+
+    async def CreateChat(  # noqa: N802
+        self, request: chat_pb2.CreateChatRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.CreateChatResponse:
+        who = current_principal()
+        wait = await self._limiter.hit(f"create_chat:{who.jti}", self._create_per_minute, 60)
+        if wait is not None:
+            raise ApiError(
+                "RATE_LIMIT", f"Chat creation is limited to {self._create_per_minute} per minute", retry_after=wait
+            )
+        title = _clean_title(request.title, required=False) or _default_title()
+        integration_id = None
+        if request.integration_id:
+            integration = await run_sync(self._store.get_integration, who.organization_id, request.integration_id)
+            if integration is None:
+                raise ApiError("INTEGRATION_NOT_FOUND", "Integration not found")
+            integration_id = integration.id
+        chat = await run_sync(
+            self._store.create_chat, who.organization_id, who.member_id, title, integration_id, self._cap
+        )
+        return chat_pb2.CreateChatResponse(
+            id=chat.id,
+            organization_id=chat.organization_id,
+            member_id=chat.member_id,
+            title=chat.title,
+            created_at=ts(chat.created_at),
+            integration_id=chat.integration_id,
+        )
+
+    async def ListChats(  # noqa: N802
+        self, request: chat_pb2.ListChatsRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.ListChatsResponse:
+        who = current_principal()
+        page = max(request.page, 1)
+        views, total = await run_sync(self._store.list_chats, who.organization_id, who.member_id, page)
+        return chat_pb2.ListChatsResponse(
+            chats=[_summary(v) for v in views],
+            total=total,
+            page=page,
+            page_size=PAGE_SIZE,
+            has_more=page * PAGE_SIZE < total,
+        )
+
+    async def GetChat(  # noqa: N802
+        self, request: chat_pb2.GetChatRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.GetChatResponse:
+        who = current_principal()
+        chat = await run_sync(self._store.get_chat, who.organization_id, who.member_id, request.chat_id)
+        messages = await run_sync(self._store.messages, chat.id)
+        return chat_pb2.GetChatResponse(
+            id=chat.id,
+            title=chat.title,
+            preview=messages[0].content[:120] if messages else "",
+            messages=[
+                chat_pb2.ChatMessage(
+                    id=m.id, role=m.role, content=m.content, timestamp=ts(m.created_at), metadata=struct(m.meta)
+                )
+                for m in messages
+            ],
+            created_at=ts(chat.created_at),
+            timestamp=ts(chat.last_activity_at),
+            integration_id=chat.integration_id,
+            metadata=chat_pb2.ChatSummaryMetadata(source_type=chat.source_type),
+        )
+
+    async def UpdateChat(  # noqa: N802
+        self, request: chat_pb2.UpdateChatRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.UpdateChatResponse:
+        who = current_principal()
+        title = _clean_title(request.title, required=True)
+        view = await run_sync(self._store.rename_chat, who.organization_id, who.member_id, request.chat_id, title)
+        return chat_pb2.UpdateChatResponse(
+            id=view.chat.id, title=view.chat.title, preview=view.preview, timestamp=ts(view.chat.last_activity_at)
+        )
+
+    async def DeleteChat(  # noqa: N802
+        self, request: chat_pb2.DeleteChatRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.DeleteChatResponse:
+        who = current_principal()
+        deleted, _ = await run_sync(self._store.delete_chats, who.organization_id, who.member_id, [request.chat_id])
+        if not deleted:
+            raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+        return chat_pb2.DeleteChatResponse(message="Chat deleted successfully")
+
+    async def DeleteChats(  # noqa: N802
+        self, request: chat_pb2.DeleteChatsRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.DeleteChatsResponse:
+        who = current_principal()
+        if not request.chat_ids:
+            raise ApiError("INVALID_REQUEST", "chat_ids: must be a non-empty list")
+        if len(request.chat_ids) > MAX_BULK_DELETE:
+            raise ApiError("INVALID_REQUEST", f"chat_ids: at most {MAX_BULK_DELETE} per request")
+        deleted, not_found = await run_sync(
+            self._store.delete_chats, who.organization_id, who.member_id, list(request.chat_ids)
+        )
+        return chat_pb2.DeleteChatsResponse(deleted=deleted, not_found=not_found, deleted_count=len(deleted))

@@ -1,0 +1,42 @@
+"""Chat service configuration (environment variables, documented in the README)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+
+from services.common.secret_files import load_or_create
+from services.common.settings import ServiceSettings
+
+
+class ChatSettings(ServiceSettings):
+    address: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_ADDRESS")
+    database_url: str = Field(default="", validation_alias=AliasChoices("CHAT_DATABASE_URL", "DATABASE_URL"))
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    open_chat_cap: int = Field(default=500, alias="OPEN_CHAT_CAP")
+    create_chat_per_minute: int = Field(default=20, alias="CREATE_CHAT_RATE_PER_MINUTE")
+    authenticate_per_minute: int = Field(default=600, alias="AUTHENTICATE_RATE_PER_MINUTE")
+    encryption_key: str = Field(default="", alias="ENCRYPTION_KEY")
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or self.sqlite_default("chat.db")
+
+    def resolved_encryption_key(self) -> str:
+        if self.encryption_key:
+            return self.encryption_key
+        from cryptography.fernet import Fernet
+
+        return load_or_create(self.data_dir, "encryption_key", lambda: Fernet.generate_key().decode())
+
+    # os.pathsep-separated directories where SQLite/DuckDB integration files may live.
+    integration_allowed_dirs: str = Field(default="", alias="INTEGRATION_ALLOWED_DIRS")
+
+    def allowed_integration_dirs(self) -> list[Path]:
+        if self.integration_allowed_dirs:
+            return [Path(p) for p in self.integration_allowed_dirs.split(os.pathsep) if p]
+        return [self.data_dir / "demo"]
+
+    def own_database_files(self) -> list[Path]:
+        return [self.data_dir / "chat.db", self.data_dir / "upload.db"]

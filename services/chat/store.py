@@ -1,0 +1,248 @@
+"""Persistence of organizations, members, API keys, integrations, chats and messages.
+
+Every chat query filters by organization *and* member: ownership is part of the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from services.chat.models import ApiKey, Chat, Integration, Member, Message, Organization
+from services.common.database import utcnow
+from services.common.errors import ApiError
+from services.common.ids import canonical_uuid, new_id
+
+PAGE_SIZE = 20
+PREVIEW_CHARS = 120
+API_KEY_PREFIX = "trk_"
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChatView:
+    chat: Chat
+    preview: str
+
+
+class ChatStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- organizations, members, keys -------------------------------------------------
+
+    def create_organization(self, name: str, org_id: str | None = None) -> Organization:
+        with Session(self.engine, expire_on_commit=False) as s:
+            org = Organization(id=org_id or new_id(), name=name)
+            s.add(org)
+            s.commit()
+            return org
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.get(Organization, org_id)
+
+    def upsert_member(self, org_id: str, email: str, *, role: str | None = None, name: str = "") -> Member:
+        """Find the member by email in the organization, creating it (race-safe) if missing."""
+        email = email.strip().lower()
+        for _ in range(3):
+            with Session(self.engine, expire_on_commit=False) as s:
+                member = s.exec(select(Member).where(Member.organization_id == org_id, Member.email == email)).first()
+                if member is not None:
+                    if role and member.role != role:
+                        member.role = role
+                        s.add(member)
+                        s.commit()
+                    return member
+                member = Member(id=new_id(), organization_id=org_id, email=email, role=role or "member", name=name)
+                s.add(member)
+                try:
+                    s.commit()
+                    return member
+                except IntegrityError:
+                    s.rollback()  # a concurrent authenticate created it first: read it back
+        raise ApiError("INTERNAL", "Could not create member")
+
+    def get_member(self, org_id: str, member_id: str) -> Member | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            member = s.get(Member, member_id)
+            return member if member is not None and member.organization_id == org_id else None
+
+    def create_api_key(self, org_id: str, name: str = "", plaintext: str | None = None) -> tuple[ApiKey, str]:
+        key = plaintext or API_KEY_PREFIX + secrets.token_urlsafe(32)
+        with Session(self.engine, expire_on_commit=False) as s:
+            row = ApiKey(id=new_id(), organization_id=org_id, name=name, key_hash=hash_api_key(key), key_prefix=key[:8])
+            s.add(row)
+            s.commit()
+            return row, key
+
+    def find_api_key(self, key: str) -> ApiKey | None:
+        with Session(self.engine, expire_on_commit=False) as s:
+            row = s.exec(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key))).first()
+            return row if row is not None and row.revoked_at is None else None
+
+    # --- integrations -------------------------------------------------------------------
+
+    def create_integration(self, org_id: str, display_name: str, dialect: str, url_encrypted: str) -> Integration:
+        with Session(self.engine, expire_on_commit=False) as s:
+            row = Integration(
+                id=new_id(),
+                organization_id=org_id,
+                display_name=display_name,
+                dialect=dialect,
+                url_encrypted=url_encrypted,
+            )
+            s.add(row)
+            s.commit()
+            return row
+
+    def get_integration(self, org_id: str, integration_id: str) -> Integration | None:
+        key = canonical_uuid(integration_id)
+        if key is None:
+            return None
+        with Session(self.engine, expire_on_commit=False) as s:
+            row = s.get(Integration, key)
+            return row if row is not None and row.organization_id == org_id else None
+
+    def list_integrations(self, org_id: str) -> list[Integration]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(Integration).where(Integration.organization_id == org_id).order_by(Integration.created_at)
+            return list(s.exec(stmt).all())
+
+    # --- chats --------------------------------------------------------------------------
+
+    def create_chat(self, org_id: str, member_id: str, title: str, integration_id: str | None, cap: int) -> Chat:
+        with Session(self.engine, expire_on_commit=False) as s:
+            open_chats = s.exec(select(func.count()).select_from(Chat).where(Chat.member_id == member_id)).one()
+            if open_chats >= cap:
+                raise ApiError(
+                    "OPEN_CHAT_CAP",
+                    f"Open chat limit of {cap} reached: delete chats before creating new ones",
+                )
+            now = utcnow()
+            chat = Chat(
+                id=new_id(),
+                organization_id=org_id,
+                member_id=member_id,
+                title=title,
+                integration_id=integration_id,
+                created_at=now,
+                last_activity_at=now,
+            )
+            s.add(chat)
+            s.commit()
+            return chat
+
+    def _owned(self, s: Session, org_id: str, member_id: str, chat_id: str) -> Chat | None:
+        key = canonical_uuid(chat_id)
+        if key is None:
+            return None
+        chat = s.get(Chat, key)
+        if chat is None or chat.organization_id != org_id or chat.member_id != member_id:
+            return None
+        return chat
+
+    def get_chat(self, org_id: str, member_id: str, chat_id: str) -> Chat:
+        with Session(self.engine, expire_on_commit=False) as s:
+            chat = self._owned(s, org_id, member_id, chat_id)
+            if chat is None:
+                raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+            return chat
+
+    def messages(self, chat_id: str) -> list[Message]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(Message).where(Message.chat_id == chat_id).order_by(col(Message.seq))
+            return list(s.exec(stmt).all())
+
+    def _previews(self, s: Session, chat_ids: list[str]) -> dict[str, str]:
+        if not chat_ids:
+            return {}
+        first = (
+            select(Message.chat_id, func.min(Message.seq).label("seq"))
+            .where(col(Message.chat_id).in_(chat_ids))
+            .group_by(Message.chat_id)
+            .subquery()
+        )
+        rows = s.exec(
+            select(Message.chat_id, Message.content).join(
+                first, (Message.chat_id == first.c.chat_id) & (Message.seq == first.c.seq)
+            )
+        ).all()
+        return {chat_id: content[:PREVIEW_CHARS] for chat_id, content in rows}
+
+    def preview(self, chat_id: str) -> str:
+        with Session(self.engine) as s:
+            return self._previews(s, [chat_id]).get(chat_id, "")
+
+    def list_chats(self, org_id: str, member_id: str, page: int) -> tuple[list[ChatView], int]:
+        page = max(page, 1)
+        with Session(self.engine, expire_on_commit=False) as s:
+            owned = (Chat.organization_id == org_id) & (Chat.member_id == member_id)
+            total = s.exec(select(func.count()).select_from(Chat).where(owned)).one()
+            chats = s.exec(
+                select(Chat)
+                .where(owned)
+                .order_by(col(Chat.last_activity_at).desc(), col(Chat.created_at).desc(), col(Chat.id))
+                .offset((page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
+            ).all()
+            previews = self._previews(s, [c.id for c in chats])
+            return [ChatView(c, previews.get(c.id, "")) for c in chats], total
+
+    def rename_chat(self, org_id: str, member_id: str, chat_id: str, title: str) -> ChatView:
+        with Session(self.engine, expire_on_commit=False) as s:
+            chat = self._owned(s, org_id, member_id, chat_id)
+            if chat is None:
+                raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+            chat.title = title
+            s.add(chat)
+            s.commit()
+            return ChatView(chat, self._previews(s, [chat.id]).get(chat.id, ""))
+
+    def delete_chats(self, org_id: str, member_id: str, chat_ids: list[str]) -> tuple[list[str], list[str]]:
+        """Delete the caller's chats among chat_ids; everything else is reported as not found."""
+        wanted = {raw: canonical_uuid(raw) for raw in chat_ids}
+        keys = {k for k in wanted.values() if k}
+        with Session(self.engine) as s:
+            owned = (
+                set(
+                    s.exec(
+                        select(Chat.id).where(
+                            col(Chat.id).in_(keys), Chat.organization_id == org_id, Chat.member_id == member_id
+                        )
+                    ).all()
+                )
+                if keys
+                else set()
+            )
+            if owned:
+                # Explicit message delete: SQLite FKs cascade only with the pragma on, be robust.
+                s.exec(delete(Message).where(col(Message.chat_id).in_(owned)))
+                s.exec(delete(Chat).where(col(Chat.id).in_(owned)))
+                s.commit()
+        deleted, not_found, seen = [], [], set()
+        for raw, key in wanted.items():
+            if key in owned and key not in seen:
+                deleted.append(raw)
+                seen.add(key)
+            elif key not in owned:
+                not_found.append(raw)
+        return deleted, not_found
+
+    def touch(self, chat_id: str, when: datetime | None = None) -> None:
+        with Session(self.engine) as s:
+            chat = s.get(Chat, chat_id)
+            if chat is not None:
+                chat.last_activity_at = when or utcnow()
+                s.add(chat)
+                s.commit()

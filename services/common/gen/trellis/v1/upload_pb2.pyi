@@ -1,0 +1,147 @@
+import datetime
+
+from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class UploadHeader(_message.Message):
+    __slots__ = ("chat_id", "filename", "declared_type", "size")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    filename: str
+    declared_type: str
+    size: int
+    def __init__(self, chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., declared_type: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...
+
+class UploadFileRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: UploadHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[UploadHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class Upload(_message.Message):
+    __slots__ = ("id", "chat_id", "filename", "mime_type", "file_size", "upload_type", "storage_path", "presigned_url", "created_at", "message_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_PATH_FIELD_NUMBER: _ClassVar[int]
+    PRESIGNED_URL_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    chat_id: str
+    filename: str
+    mime_type: str
+    file_size: int
+    upload_type: str
+    storage_path: str
+    presigned_url: str
+    created_at: _timestamp_pb2.Timestamp
+    message_id: str
+    def __init__(self, id: _Optional[str] = ..., chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., upload_type: _Optional[str] = ..., storage_path: _Optional[str] = ..., presigned_url: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class UploadFileResponse(_message.Message):
+    __slots__ = ("upload",)
+    UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    upload: Upload
+    def __init__(self, upload: _Optional[_Union[Upload, _Mapping]] = ...) -> None: ...
+
+class ListUploadsRequest(_message.Message):
+    __slots__ = ("chat_id",)
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    def __init__(self, chat_id: _Optional[str] = ...) -> None: ...
+
+class ListUploadsResponse(_message.Message):
+    __slots__ = ("chat_id", "uploads")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOADS_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    uploads: _containers.RepeatedCompositeFieldContainer[Upload]
+    def __init__(self, chat_id: _Optional[str] = ..., uploads: _Optional[_Iterable[_Union[Upload, _Mapping]]] = ...) -> None: ...
+
+class DeleteUploadRequest(_message.Message):
+    __slots__ = ("upload_id",)
+    UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
+    upload_id: str
+    def __init__(self, upload_id: _Optional[str] = ...) -> None: ...
+
+class DeleteUploadResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    def __init__(self, message: _Optional[str] = ...) -> None: ...
+
+class GetUploadsRequest(_message.Message):
+    __slots__ = ("upload_ids",)
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, upload_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetUploadsResponse(_message.Message):
+    __slots__ = ("uploads",)
+    UPLOADS_FIELD_NUMBER: _ClassVar[int]
+    uploads: _containers.RepeatedCompositeFieldContainer[Upload]
+    def __init__(self, uploads: _Optional[_Iterable[_Union[Upload, _Mapping]]] = ...) -> None: ...
+
+class LinkUploadsRequest(_message.Message):
+    __slots__ = ("chat_id", "message_id", "upload_ids")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    message_id: str
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, chat_id: _Optional[str] = ..., message_id: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class LinkUploadsResponse(_message.Message):
+    __slots__ = ("uploads",)
+    UPLOADS_FIELD_NUMBER: _ClassVar[int]
+    uploads: _containers.RepeatedCompositeFieldContainer[Upload]
+    def __init__(self, uploads: _Optional[_Iterable[_Union[Upload, _Mapping]]] = ...) -> None: ...
+
+class SearchUploadChunksRequest(_message.Message):
+    __slots__ = ("chat_id", "query", "upload_ids", "limit")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    query: str
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    limit: int
+    def __init__(self, chat_id: _Optional[str] = ..., query: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class UploadChunk(_message.Message):
+    __slots__ = ("upload_id", "filename", "index", "text", "score")
+    UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    upload_id: str
+    filename: str
+    index: int
+    text: str
+    score: float
+    def __init__(self, upload_id: _Optional[str] = ..., filename: _Optional[str] = ..., index: _Optional[int] = ..., text: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
+
+class SearchUploadChunksResponse(_message.Message):
+    __slots__ = ("chunks",)
+    CHUNKS_FIELD_NUMBER: _ClassVar[int]
+    chunks: _containers.RepeatedCompositeFieldContainer[UploadChunk]
+    def __init__(self, chunks: _Optional[_Iterable[_Union[UploadChunk, _Mapping]]] = ...) -> None: ...

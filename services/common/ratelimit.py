@@ -1,0 +1,77 @@
+"""Sliding-window rate limits keyed by a string (usually the JWT's jti).
+
+In memory for one process; in Redis when REDIS_URL is set, so that several
+replicas share one budget (contract §16: limits hold across replicas).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections import deque
+from typing import Protocol
+
+_LUA = """
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count < limit then
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, math.ceil(window * 1000))
+  return '0'
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, limit: int, window: float) -> int | None:
+        """Count one event; return None if allowed, else whole seconds until it would be."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def _retry_after(seconds: float) -> int:
+    return max(1, math.ceil(seconds))
+
+
+class MemoryRateLimiter:
+    def __init__(self) -> None:
+        self._events: dict[str, deque[float]] = {}
+
+    async def hit(self, key: str, limit: int, window: float) -> int | None:
+        now = time.monotonic()
+        events = self._events.setdefault(key, deque())
+        while events and events[0] <= now - window:
+            events.popleft()
+        if len(events) >= limit:
+            return _retry_after(events[0] + window - now)
+        events.append(now)
+        return None
+
+    async def close(self) -> None:
+        self._events.clear()
+
+
+class RedisRateLimiter:
+    def __init__(self, url: str, prefix: str = "trellis:rl:") -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url)
+        self._script = self._redis.register_script(_LUA)
+        self._prefix = prefix
+
+    async def hit(self, key: str, limit: int, window: float) -> int | None:
+        now = time.time()
+        wait = float(await self._script(keys=[self._prefix + key], args=[now, window, limit, uuid.uuid4().hex]))
+        return None if wait <= 0 else _retry_after(wait)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def make_rate_limiter(redis_url: str | None) -> RateLimiter:
+    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()

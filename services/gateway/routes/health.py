@@ -1,0 +1,16 @@
+"""GET /healthz: the gateway is up, and each backing service's gRPC health."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+async def healthz(request: Request) -> Response:
+    services = await request.app.state.clients.health()
+    ok = all(status == "SERVING" for status in services.values())
+    return JSONResponse({"status": "ok" if ok else "degraded", "services": services}, status_code=200 if ok else 503)
+
+
+routes = [Route("/healthz", healthz, methods=["GET"])]

@@ -1,0 +1,16 @@
+"""Gateway configuration (environment variables, documented in the README)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.common.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    host: str = Field(default="127.0.0.1", alias="GATEWAY_HOST")
+    port: int = Field(default=8000, alias="GATEWAY_PORT")
+    chat_target: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_TARGET")
+    upload_target: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_TARGET")
+    # Deadline for unary gRPC calls; streaming turns get their own, longer one.
+    rpc_deadline: float = Field(default=15.0, alias="GRPC_DEADLINE_SECONDS")

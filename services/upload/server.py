@@ -1,0 +1,62 @@
+"""Upload service entrypoint: `python -m services.upload.server`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import grpc
+
+from services.common.database import make_engine, migrate
+from services.common.gen.trellis.v1 import chat_pb2_grpc, upload_pb2, upload_pb2_grpc
+from services.common.grpc_server import configure_logging, serve
+from services.upload.object_storage import ObjectStorage
+from services.upload.settings import UploadSettings
+from services.upload.store import UploadStore
+from services.upload.upload_servicer import UploadServicer
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version_upload"
+
+
+async def main() -> None:
+    settings = UploadSettings()
+    configure_logging(settings.log_level)
+    url = settings.resolved_database_url()
+    migrate(url, MIGRATIONS, VERSION_TABLE)
+    store = UploadStore(make_engine(url))
+    access, secret_key = settings.resolved_s3_credentials()
+    storage = ObjectStorage(
+        settings.s3_endpoint,
+        access,
+        secret_key,
+        settings.s3_bucket,
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
+    await asyncio.to_thread(storage.ensure_bucket)
+    chat_channel = grpc.aio.insecure_channel(settings.chat_target)
+    jwt_secret = settings.resolved_jwt_secret()
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        servicer = UploadServicer(store, storage, chat_pb2_grpc.ChatServiceStub(chat_channel), settings.rpc_deadline)
+        upload_pb2_grpc.add_UploadServiceServicer_to_server(servicer, server)
+        return [upload_pb2.DESCRIPTOR.services_by_name["UploadService"].full_name]
+
+    async def close() -> None:
+        await chat_channel.close()
+        store.engine.dispose()
+
+    await serve(
+        "upload",
+        settings.address,
+        register,
+        jwt_secret=jwt_secret,
+        public_methods=set(),
+        shutdown_grace=settings.shutdown_grace,
+        on_shutdown=close,
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

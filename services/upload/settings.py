@@ -1,0 +1,36 @@
+"""Upload service configuration (environment variables, documented in the README)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+
+from services.common.secret_files import load_or_create
+from services.common.settings import ServiceSettings
+
+
+class UploadSettings(ServiceSettings):
+    address: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_ADDRESS")
+    database_url: str = Field(default="", validation_alias=AliasChoices("UPLOAD_DATABASE_URL", "DATABASE_URL"))
+    chat_target: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_TARGET")
+    s3_endpoint: str = Field(default="127.0.0.1:8333", alias="S3_ENDPOINT")
+    s3_access_key: str = Field(default="", alias="S3_ACCESS_KEY")
+    s3_secret_key: str = Field(default="", alias="S3_SECRET_KEY")
+    s3_bucket: str = Field(default="trellis-uploads", alias="S3_BUCKET")
+    s3_secure: bool = Field(default=False, alias="S3_SECURE")
+    s3_region: str = Field(default="us-east-1", alias="S3_REGION")
+    rpc_deadline: float = Field(default=10.0, alias="GRPC_DEADLINE_SECONDS")
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or self.sqlite_default("upload.db")
+
+    def resolved_s3_credentials(self) -> tuple[str, str]:
+        # The embedded SeaweedFS reads the same generated files, so both sides agree.
+        access = self.s3_access_key or load_or_create(self.data_dir, "s3_access_key", _access_key)
+        secret = self.s3_secret_key or load_or_create(self.data_dir, "s3_secret_key")
+        return access, secret
+
+
+def _access_key() -> str:
+    import secrets
+
+    return "trellis" + secrets.token_hex(6)
