@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.conftest import make_org, start_stack
@@ -65,3 +66,15 @@ def test_open_chat_cap_is_409_until_a_chat_is_deleted(capped_stack) -> None:
     # The cap is per member: a colleague still has room.
     with org.client("colleague@example.com") as colleague:
         assert colleague.post("/v1/chats/create").status_code == 200
+
+
+def test_a_service_that_is_down_is_503_upstream_unavailable(capped_stack) -> None:
+    # This stack runs without the Upload service: the gateway must say so, not hang or 500.
+    org = make_org(capped_stack)
+    with org.client() as http:
+        chat = http.post("/v1/chats/create").json()
+        resp = http.get(f"/v1/chats/{chat['id']}/uploads")
+    assert resp.status_code == 503
+    assert resp.json()["code"] == "UPSTREAM_UNAVAILABLE"
+    health = httpx.get(f"{capped_stack.gateway_url}/healthz")
+    assert health.status_code == 503 and health.json()["services"]["chat"] == "SERVING"
