@@ -36,7 +36,7 @@ class ManagedProcess:
             try:
                 if check():
                     return
-            except Exception:  # noqa: S110 - not ready yet
+            except Exception:  # noqa: BLE001, S110 - not ready yet
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s; log {self.log_path}:\n{self.tail()}")

@@ -153,6 +153,23 @@ class Stack:
             raise
         return self
 
+    def restart(self, name: str, *, kill: bool = False, env: dict[str, str] | None = None, timeout: float = 60) -> None:
+        """Stop one service (SIGKILL with kill=True, as a crash would) and start it again."""
+        proc = self.procs[name]
+        if kill:
+            proc.signal(9)
+            if proc.proc is not None:
+                proc.proc.wait(10)
+        else:
+            proc.stop()
+        self.config.env.update(env or {})
+        fresh = self._spawn(name, f"services.{name}.server")
+        target = {"chat": self.chat_target, "upload": self.upload_target}.get(name)
+        if target:
+            fresh.wait_ready(lambda: _grpc_serving(target), timeout)
+        else:
+            fresh.wait_ready(lambda: _http_ready(self.gateway_url + "/healthz", require_ok=False), timeout)
+
     def stop(self) -> None:
         for name in ("gateway", "upload", "chat"):
             proc = self.procs.pop(name, None)

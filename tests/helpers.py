@@ -19,3 +19,14 @@ def add_integration(stack: Stack, org_id: str) -> str:
         return create_integration(store, settings, org_id, "Retail", f"sqlite:///{path.resolve()}").id
     finally:
         store.engine.dispose()
+
+
+def make_admin(stack: Stack, org_id: str, email: str) -> str:
+    """Give `email` the admin role in the organization, as the admin tool does; returns the member id."""
+    from services.chat.admin import create_member
+
+    store = open_store(ChatSettings.model_validate(stack.service_env()))
+    try:
+        return create_member(store, org_id, email, admin=True).id
+    finally:
+        store.engine.dispose()

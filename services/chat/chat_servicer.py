@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import grpc
 
 from services.chat.store import PAGE_SIZE, ChatStore, ChatView
+from services.chat.turns import TurnService
 from services.common.auth_interceptor import current_principal
 from services.common.convert import struct, ts
 from services.common.database import run_sync
@@ -43,8 +45,17 @@ def _summary(view: ChatView) -> chat_pb2.ChatSummary:
 
 
 class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
-    def __init__(self, store: ChatStore, limiter: RateLimiter, *, open_chat_cap: int, create_per_minute: int) -> None:
+    def __init__(
+        self,
+        store: ChatStore,
+        limiter: RateLimiter,
+        turns: TurnService,
+        *,
+        open_chat_cap: int,
+        create_per_minute: int,
+    ) -> None:
         self._store = store
+        self._turns = turns
         self._limiter = limiter
         self._cap = open_chat_cap
         self._create_per_minute = create_per_minute
@@ -144,3 +155,47 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             self._store.delete_chats, who.organization_id, who.member_id, list(request.chat_ids)
         )
         return chat_pb2.DeleteChatsResponse(deleted=deleted, not_found=not_found, deleted_count=len(deleted))
+
+    # --- turns and messages (contract §6.3, §6.10–6.12) -----------------------------------
+
+    async def SendMessage(  # noqa: N802
+        self, request: chat_pb2.SendMessageRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[chat_pb2.SendMessageResponse]:
+        turn = await self._turns.prepare_send(current_principal(), request)
+        async for event in self._turns.run(turn):
+            yield chat_pb2.SendMessageResponse(event=event)
+
+    async def EditMessage(  # noqa: N802
+        self, request: chat_pb2.EditMessageRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[chat_pb2.EditMessageResponse]:
+        turn = await self._turns.prepare_edit(current_principal(), request)
+        async for event in self._turns.run(turn):
+            yield chat_pb2.EditMessageResponse(event=event)
+
+    async def DeleteMessage(  # noqa: N802
+        self, request: chat_pb2.DeleteMessageRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.DeleteMessageResponse:
+        who = current_principal()
+        chat = await run_sync(self._store.get_chat, who.organization_id, who.member_id, request.chat_id)
+        message = await run_sync(
+            self._store.owned_message, who.organization_id, who.member_id, request.message_id, chat.id
+        )
+        await run_sync(self._store.delete_from, message)
+        return chat_pb2.DeleteMessageResponse()
+
+    async def UpdateMessageFeedback(  # noqa: N802
+        self, request: chat_pb2.UpdateMessageFeedbackRequest, context: grpc.aio.ServicerContext
+    ) -> chat_pb2.UpdateMessageFeedbackResponse:
+        who = current_principal()
+        if request.feedback not in ("positive", "negative"):
+            raise ApiError("INVALID_REQUEST", "feedback: must be 'positive' or 'negative'")
+        if len(request.note) > 4000:
+            raise ApiError("INVALID_REQUEST", "note: at most 4000 characters")
+        message = await run_sync(self._store.owned_message, who.organization_id, who.member_id, request.message_id)
+        changes: dict[str, str] = {"feedback": request.feedback}
+        if request.note:
+            changes["feedback_note"] = request.note
+        updated = await run_sync(
+            self._store.update_meta, message.id, changes, () if request.note else ("feedback_note",)
+        )
+        return chat_pb2.UpdateMessageFeedbackResponse(id=updated.id, metadata=struct(updated.meta))

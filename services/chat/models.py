@@ -92,7 +92,25 @@ class Message(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class SavedQuery(SQLModel, table=True):
+    __tablename__ = "saved_queries"
+    id: str = Field(primary_key=True, max_length=64)
+    organization_id: str = _fk("organizations.id")
+    title: str = Field(max_length=500)
+    description: str = ""
+    prompt: str
+    # None: a prompt-only query. May hold {{name}} placeholders.
+    sql: str | None = Field(default=None)
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    last_updated_by: str | None = Field(
+        default=None,
+        sa_column=Column(String(64), ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
 TABLES = {
     t.__tablename__
-    for t in (Organization, Member, ApiKey, Integration, Chat, Message)  # type: ignore[attr-defined]
+    for t in (Organization, Member, ApiKey, Integration, Chat, Message, SavedQuery)  # type: ignore[attr-defined]
 }

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from datetime import timedelta
 from pathlib import Path
 
 from services.chat.auth_servicer import AuthServicer
 from services.chat.chat_servicer import ChatServicer
+from services.chat.crypto import UrlCipher
+from services.chat.engines.embedded import EmbeddedEngine
+from services.chat.engines.registry import EngineRegistry
+from services.chat.model_servicer import ModelServicer
+from services.chat.saved_query_servicer import SavedQueryServicer
+from services.chat.saved_query_store import SavedQueryStore
 from services.chat.settings import ChatSettings
 from services.chat.store import ChatStore
-from services.common.database import make_engine, migrate
-from services.common.gen.trellis.v1 import auth_pb2, auth_pb2_grpc, chat_pb2, chat_pb2_grpc
+from services.chat.turns import TurnService
+from services.common.database import make_engine, migrate, run_sync
+from services.common.gen.trellis.v1 import (
+    auth_pb2,
+    auth_pb2_grpc,
+    chat_pb2,
+    chat_pb2_grpc,
+    model_pb2,
+    model_pb2_grpc,
+    saved_query_pb2,
+    saved_query_pb2_grpc,
+)
 from services.common.grpc_server import configure_logging, serve
 from services.common.ratelimit import make_rate_limiter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version_chat"
+RECOVERY_INTERVAL = 60.0
+log = logging.getLogger(__name__)
 
 
 def open_store(settings: ChatSettings) -> ChatStore:
@@ -30,6 +50,23 @@ async def main() -> None:
     store = open_store(settings)
     limiter = make_rate_limiter(settings.redis_url)
     secret = settings.resolved_jwt_secret()
+    engines = EngineRegistry(
+        [EmbeddedEngine(stream_delay=settings.stream_delay_ms / 1000, query_timeout=settings.query_timeout)]
+    )
+    turns = TurnService(
+        store,
+        engines,
+        UrlCipher(settings.resolved_encryption_key()),
+        limiter,
+        send_per_minute=settings.send_per_minute,
+        turn_timeout=settings.turn_timeout,
+        saved_queries=SavedQueryStore(store.engine),
+        query_timeout=settings.query_timeout,
+        stream_delay=settings.stream_delay_ms / 1000,
+    )
+    grace = timedelta(seconds=settings.turn_recovery_grace)
+    await _recover(turns, grace)  # before serving: a restarted process answers with a consistent history
+    recovery = asyncio.create_task(_recover_forever(turns, grace))
 
     def register(server: object) -> list[str]:
         auth_pb2_grpc.add_AuthServiceServicer_to_server(
@@ -39,17 +76,25 @@ async def main() -> None:
             ChatServicer(
                 store,
                 limiter,
+                turns,
                 open_chat_cap=settings.open_chat_cap,
                 create_per_minute=settings.create_chat_per_minute,
             ),
             server,
         )
+        model_pb2_grpc.add_ModelServiceServicer_to_server(ModelServicer(engines), server)
+        saved_query_pb2_grpc.add_SavedQueryServiceServicer_to_server(
+            SavedQueryServicer(store, SavedQueryStore(store.engine)), server
+        )
         return [
             auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
             chat_pb2.DESCRIPTOR.services_by_name["ChatService"].full_name,
+            model_pb2.DESCRIPTOR.services_by_name["ModelService"].full_name,
+            saved_query_pb2.DESCRIPTOR.services_by_name["SavedQueryService"].full_name,
         ]
 
     async def close() -> None:
+        recovery.cancel()
         await limiter.close()
         store.engine.dispose()
 
@@ -62,6 +107,20 @@ async def main() -> None:
         shutdown_grace=settings.shutdown_grace,
         on_shutdown=close,
     )
+
+
+async def _recover(turns: TurnService, grace: timedelta) -> None:
+    try:
+        if count := await run_sync(turns.recover_dangling, grace):
+            log.warning("closed %d turns left unanswered by a crash", count)
+    except Exception:  # tried again next round
+        log.exception("turn recovery failed")
+
+
+async def _recover_forever(turns: TurnService, grace: timedelta) -> None:
+    while True:
+        await asyncio.sleep(RECOVERY_INTERVAL)
+        await _recover(turns, grace)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ class ChatSettings(ServiceSettings):
     create_chat_per_minute: int = Field(default=20, alias="CREATE_CHAT_RATE_PER_MINUTE")
     authenticate_per_minute: int = Field(default=600, alias="AUTHENTICATE_RATE_PER_MINUTE")
     encryption_key: str = Field(default="", alias="ENCRYPTION_KEY")
+    send_per_minute: int = Field(default=30, alias="SEND_RATE_PER_MINUTE")
+    turn_timeout: float = Field(default=300.0, alias="TURN_TIMEOUT_SECONDS")
+    query_timeout: float = Field(default=15.0, alias="QUERY_TIMEOUT_SECONDS")
+    # Pace of the embedded engine's text deltas (a typing effect); 0 streams as fast as possible.
+    stream_delay_ms: int = Field(default=0, alias="ENGINE_STREAM_DELAY_MS")
+    # A user message left without an answer for this long (a crashed turn) gets an error marker.
+    turn_recovery_grace: float = Field(default=330.0, alias="TURN_RECOVERY_GRACE_SECONDS")
 
     def resolved_database_url(self) -> str:
         return self.database_url or self.sqlite_default("chat.db")

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -238,6 +239,80 @@ class ChatStore:
             elif key not in owned:
                 not_found.append(raw)
         return deleted, not_found
+
+    # --- messages -----------------------------------------------------------------------
+
+    def append_message(self, chat_id: str, role: str, content: str, meta: dict[str, Any] | None = None) -> Message:
+        """Append at the end of the chat (seq = last + 1) and mark the chat active."""
+        for _ in range(5):
+            with Session(self.engine, expire_on_commit=False) as s:
+                last = s.exec(select(func.max(Message.seq)).where(Message.chat_id == chat_id)).one()
+                now = utcnow()
+                msg = Message(
+                    id=new_id(),
+                    chat_id=chat_id,
+                    seq=(last or 0) + 1,
+                    role=role,
+                    content=content,
+                    meta=meta or {},
+                    created_at=now,
+                )
+                s.add(msg)
+                chat = s.get(Chat, chat_id)
+                if chat is None:
+                    raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+                chat.last_activity_at = now
+                s.add(chat)
+                try:
+                    s.commit()
+                    return msg
+                except IntegrityError:
+                    s.rollback()  # another turn took this seq: retry with the next one
+        raise ApiError("INTERNAL", "Could not append the message: too much concurrent activity on this chat")
+
+    def owned_message(self, org_id: str, member_id: str, message_id: str, chat_id: str | None = None) -> Message:
+        key = canonical_uuid(message_id)
+        with Session(self.engine, expire_on_commit=False) as s:
+            msg = s.get(Message, key) if key else None
+            chat = s.get(Chat, msg.chat_id) if msg else None
+            if (
+                msg is None
+                or chat is None
+                or chat.organization_id != org_id
+                or chat.member_id != member_id
+                or (chat_id is not None and canonical_uuid(chat_id) != chat.id)
+            ):
+                raise ApiError("NOT_FOUND", "Message not found")
+            return msg
+
+    def delete_from(self, message: Message) -> int:
+        """Delete a message and every later message of its chat; returns how many went."""
+        with Session(self.engine) as s:
+            result = s.exec(delete(Message).where(Message.chat_id == message.chat_id, Message.seq >= message.seq))
+            s.commit()
+            return result.rowcount or 0
+
+    def update_meta(self, message_id: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> Message:
+        with Session(self.engine, expire_on_commit=False) as s:
+            msg = s.get(Message, message_id)
+            if msg is None:
+                raise ApiError("NOT_FOUND", "Message not found")
+            meta = {k: v for k, v in {**msg.meta, **changes}.items() if k not in remove}
+            msg.meta = meta  # a new dict: JSON columns track assignment, not mutation
+            s.add(msg)
+            s.commit()
+            return msg
+
+    def dangling_user_turns(self, older_than: datetime) -> list[Message]:
+        """User messages that end their chat with no answer after them, from before `older_than`."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            last = select(Message.chat_id, func.max(Message.seq).label("seq")).group_by(Message.chat_id).subquery()
+            stmt = (
+                select(Message)
+                .join(last, (Message.chat_id == last.c.chat_id) & (Message.seq == last.c.seq))
+                .where(Message.role == "user", Message.created_at < older_than)
+            )
+            return list(s.exec(stmt).all())
 
     def touch(self, chat_id: str, when: datetime | None = None) -> None:
         with Session(self.engine) as s:

@@ -84,7 +84,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                 await abort_with(context, err)
             except (grpc.aio.AbortError, grpc.RpcError):
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
                 await abort_with(context, _internal(exc))
 
         factory = grpc.unary_unary_rpc_method_handler if handler.unary_unary else grpc.stream_unary_rpc_method_handler
@@ -97,13 +97,18 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             try:
                 if needs_auth:
                     self._authenticate(context)
-                async for item in behavior(request, context):
-                    yield item
+                stream = behavior(request, context)
+                try:
+                    async for item in stream:
+                        yield item
+                finally:
+                    # Cancellation may hit us between items: let the handler run its own cleanup.
+                    await stream.aclose()
             except ApiError as err:
                 await abort_with(context, err)
             except (grpc.aio.AbortError, grpc.RpcError):
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
                 await abort_with(context, _internal(exc))
 
         factory = (

@@ -10,8 +10,9 @@ from starlette.exceptions import HTTPException
 
 from services.common.errors import ApiError
 from services.gateway.clients import ServiceClients
+from services.gateway.connection_cap import make_connection_cap
 from services.gateway.errors import api_error_handler, http_exception_handler, unhandled_error_handler
-from services.gateway.routes import authentication, chats, health, uploads
+from services.gateway.routes import authentication, chats, health, messages, models, queries, uploads, ws
 from services.gateway.settings import GatewaySettings
 
 
@@ -23,11 +24,22 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         app.state.clients = ServiceClients(settings.chat_target, settings.upload_target, settings.rpc_deadline)
         app.state.jwt_secret = settings.resolved_jwt_secret()
         app.state.settings = settings
+        app.state.connection_cap = make_connection_cap(settings.redis_url)
         yield
         await app.state.clients.close()
+        await app.state.connection_cap.close()
 
     return Starlette(
-        routes=[*health.routes, *authentication.routes, *uploads.routes, *chats.routes],
+        routes=[
+            *health.routes,
+            *authentication.routes,
+            *models.routes,
+            *ws.routes,
+            *uploads.routes,
+            *messages.routes,
+            *chats.routes,
+            *queries.routes,
+        ],
         exception_handlers={
             ApiError: api_error_handler,
             HTTPException: http_exception_handler,

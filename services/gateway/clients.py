@@ -9,7 +9,13 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.errors import from_rpc_error
-from services.common.gen.trellis.v1 import auth_pb2_grpc, chat_pb2_grpc, upload_pb2_grpc
+from services.common.gen.trellis.v1 import (
+    auth_pb2_grpc,
+    chat_pb2_grpc,
+    model_pb2_grpc,
+    saved_query_pb2_grpc,
+    upload_pb2_grpc,
+)
 
 R = TypeVar("R")
 
@@ -21,6 +27,8 @@ class ServiceClients:
         self.upload_channel = grpc.aio.insecure_channel(upload_target, options=options)
         self.auth = auth_pb2_grpc.AuthServiceStub(self.chat_channel)
         self.chat = chat_pb2_grpc.ChatServiceStub(self.chat_channel)
+        self.models = model_pb2_grpc.ModelServiceStub(self.chat_channel)
+        self.saved_queries = saved_query_pb2_grpc.SavedQueryServiceStub(self.chat_channel)
         self.upload = upload_pb2_grpc.UploadServiceStub(self.upload_channel)
         self.deadline = deadline
         self._health = {

@@ -14,3 +14,10 @@ class GatewaySettings(ServiceSettings):
     upload_target: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_TARGET")
     # Deadline for unary gRPC calls; streaming turns get their own, longer one.
     rpc_deadline: float = Field(default=15.0, alias="GRPC_DEADLINE_SECONDS")
+    # Streaming turns: overall deadline, SSE keepalive comment and WebSocket heartbeat periods.
+    turn_deadline: float = Field(default=330.0, alias="TURN_DEADLINE_SECONDS")
+    sse_keepalive: float = Field(default=15.0, alias="SSE_KEEPALIVE_SECONDS")
+    ws_heartbeat: float = Field(default=15.0, alias="WS_HEARTBEAT_SECONDS")
+    ws_auth_timeout: float = Field(default=10.0, alias="WS_AUTH_TIMEOUT_SECONDS")
+    ws_max_per_token: int = Field(default=3, alias="WS_MAX_CONNECTIONS_PER_TOKEN")
+    redis_url: str = Field(default="", alias="REDIS_URL")

@@ -6,6 +6,8 @@ import io
 import os
 import signal
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +16,8 @@ from pathlib import Path
 import pytest
 from minio import Minio
 from minio.error import S3Error
+from urllib3 import PoolManager
+from urllib3.exceptions import HTTPError
 
 from devstack.ports import free_port, wait_for_port
 from devstack.seaweed import SeaweedS3
@@ -147,6 +151,7 @@ def test_stop_and_restart_keeps_objects(tmp_path: Path) -> None:
 
 
 def test_stop_falls_back_to_sigkill_and_cleans_tmp_sockets(s3: SeaweedS3) -> None:
+    put(s3.client(), s3.bucket, "survivor.txt", b"still here")
     sockets = [Path(f"/tmp/seaweedfs-{name}-grpc-{s3.ports[f'{name}.port.grpc']}.sock") for name in ("master", "filer")]
     assert all(path.is_socket() for path in sockets)
     assert s3.pid is not None
@@ -154,6 +159,52 @@ def test_stop_falls_back_to_sigkill_and_cleans_tmp_sockets(s3: SeaweedS3) -> Non
     s3.stop(timeout=1)
     assert not s3.running
     assert not any(path.exists() for path in sockets)
+    s3.start()
+    assert get(s3.client(), s3.bucket, "survivor.txt") == b"still here"
+
+
+class SlowStream:
+    """Random bytes handed out slowly, so that an upload is still running when the server stops."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def read(self, size: int = -1) -> bytes:
+        n = min(self.left, 256 * 1024 if size < 0 else size, 256 * 1024)
+        self.left -= n
+        time.sleep(0.02)
+        return os.urandom(n)
+
+
+def test_stop_during_upload_then_restart(s3: SeaweedS3) -> None:
+    size = 60 * 1024 * 1024
+    failure: list[Exception] = []
+
+    # Without urllib3's retries (about 6 s of backoff per call) the failed upload gives up at once.
+    client = Minio(
+        s3.endpoint, ACCESS_KEY, SECRET_KEY, secure=False, region="us-east-1", http_client=PoolManager(retries=False)
+    )
+
+    def upload() -> None:
+        try:
+            client.put_object(s3.bucket, "interrupted.bin", SlowStream(size), size, part_size=5 * 1024 * 1024)
+        except (S3Error, HTTPError, OSError) as exc:  # whichever way the connection broke
+            failure.append(exc)
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    time.sleep(1.5)  # a part or two uploaded, more on the way
+    s3.stop()
+    worker.join(60)
+    assert not worker.is_alive()
+    assert failure, "the upload should have failed when the server went away"
+    s3.start()
+    fresh = s3.client()
+    with pytest.raises(S3Error) as missing:
+        fresh.stat_object(s3.bucket, "interrupted.bin")
+    assert missing.value.code == "NoSuchKey"
+    put(fresh, s3.bucket, "after.bin", b"works again")
+    assert get(fresh, s3.bucket, "after.bin") == b"works again"
 
 
 def test_port_taken_reports_log_tail(tmp_path: Path) -> None:
@@ -166,7 +217,7 @@ def test_port_taken_reports_log_tail(tmp_path: Path) -> None:
     assert not server.running
 
 
-def test_wait_for_port(tmp_path: Path) -> None:
+def test_wait_for_port() -> None:
     port = free_port()
     with pytest.raises(TimeoutError, match=f"127.0.0.1:{port}"):
         wait_for_port("127.0.0.1", port, timeout=0.3)

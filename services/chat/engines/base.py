@@ -1,0 +1,65 @@
+"""The engine interface: what answers a turn, independent of transport and persistence."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from services.common.gen.trellis.v1 import turn_pb2
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    dialect: str
+    display_name: str
+
+
+@dataclass
+class TurnContext:
+    question: str
+    # Earlier turns of the chat, oldest first: (role, content).
+    history: list[tuple[str, str]] = field(default_factory=list)
+    database: Database | None = None
+    model: str = ""
+    organization_rules: list[str] = field(default_factory=list)
+    memories: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Progress while the engine works; only allowed before the first output."""
+
+    status: int  # turn_pb2.ProcessingStatus
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of the final answer's text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Viz:
+    visualization: turn_pb2.Visualization
+
+
+@dataclass(frozen=True)
+class Note:
+    """Metadata kept on the assistant message (e.g. the SQL that ran)."""
+
+    key: str
+    value: Any
+
+
+EngineEvent = Status | Delta | Viz | Note
+
+
+class Engine(Protocol):
+    model_id: str
+    display_name: str
+    description: str
+
+    def answer(self, ctx: TurnContext) -> AsyncIterator[EngineEvent]: ...

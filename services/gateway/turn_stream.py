@@ -1,0 +1,99 @@
+"""A gRPC turn stream as transport-neutral (event, data) pairs, for SSE and WebSocket alike.
+
+The first event is awaited before anything is sent, so errors the service raises before its
+first event keep their HTTP status; later failures arrive as a final `error` event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from services.common.errors import CODES, ApiError, from_rpc_error
+from services.common.turn_json import event_json
+
+Event = tuple[str, dict[str, Any]]
+
+
+def error_payload(err: ApiError) -> dict[str, Any]:
+    info = CODES[err.code]
+    out: dict[str, Any] = {
+        "error": err.detail,
+        "code": err.code,
+        "retryable": info.retryable,
+        "debug_id": err.debug_id,
+        "error_type": info.error_type,
+    }
+    if err.retry_after is not None:
+        out["retry_after_seconds"] = err.retry_after
+    return out
+
+
+class TurnStream:
+    """Wraps a server-streaming call; `cancel()` stops the server-side work too."""
+
+    def __init__(self, call: grpc.aio.UnaryStreamCall) -> None:
+        self._call = call
+        self._first: Any = None
+
+    async def start(self) -> None:
+        """Wait for the first event; raises ApiError when the turn is refused."""
+        try:
+            first = await self._call.read()
+        except grpc.aio.AioRpcError as err:
+            raise from_rpc_error(err) from None
+        if first is grpc.aio.EOF:
+            status = await self._call.code()
+            raise ApiError("INTERNAL", f"The turn ended without any event ({status.name})")
+        self._first = first
+
+    async def events(self) -> AsyncIterator[Event]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield event_json(first.event)
+        while True:
+            try:
+                response = await self._call.read()
+            except grpc.aio.AioRpcError as err:
+                if err.code() == grpc.StatusCode.CANCELLED and self._call.cancelled():
+                    return
+                yield "error", error_payload(from_rpc_error(err))
+                return
+            if response is grpc.aio.EOF:
+                return
+            yield event_json(response.event)
+
+    def cancel(self) -> None:
+        self._call.cancel()
+
+
+async def with_keepalive(events: AsyncIterator[Event], period: float) -> AsyncIterator[Event | None]:
+    """Yield events, and None whenever `period` seconds pass without one (for keepalives)."""
+    queue: asyncio.Queue[Event | BaseException | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        try:
+            async for item in events:
+                await queue.put(item)
+            await queue.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            await queue.put(exc)
+
+    task = asyncio.create_task(pump())
+    try:
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=period)
+            except TimeoutError:
+                yield None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        task.cancel()

@@ -1,0 +1,215 @@
+"""Saved queries over HTTP through the gateway (contract §5, §16): admin CRUD, member reads, isolation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from services.chat.admin import create_member
+from services.chat.server import open_store
+from services.chat.settings import ChatSettings
+
+pytestmark = pytest.mark.storage
+
+SQL = "SELECT region, SUM(total) FROM orders WHERE EXTRACT(year FROM created_at) = {{year}} GROUP BY region"
+
+
+def _admin(stack, org, email: str = "boss@example.com") -> str:
+    """Make `email` an admin member of org (as the admin tool does); returns the member id."""
+    store = open_store(ChatSettings.model_validate(stack.service_env()))
+    try:
+        return create_member(store, org.id, email, admin=True).id
+    finally:
+        store.engine.dispose()
+
+
+def _iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _error(resp, status: int, code: str) -> dict:
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert body["code"] == code and body["detail"] and body["debug_id"], body
+    return body
+
+
+def test_admin_crud_over_http(stack, org) -> None:
+    boss_id = _admin(stack, org)
+    deputy_id = _admin(stack, org, "deputy@example.com")
+    with org.client("boss@example.com") as boss, org.client("deputy@example.com") as deputy:
+        created = boss.post(
+            "/v1/queries",
+            json={
+                "title": "Revenue by region",
+                "prompt": "Show me total revenue by region for {{year}}",
+                "sql": SQL,
+                "description": "Yearly split",
+                "keywords": ["revenue", "region"],
+            },
+        )
+        assert created.status_code == 200, created.text
+        query = created.json()
+        assert set(query) == {
+            "id",
+            "organization_id",
+            "title",
+            "description",
+            "prompt",
+            "sql",
+            "keywords",
+            "parameters",
+            "last_updated_by",
+            "last_updated_by_name",
+            "created_at",
+            "updated_at",
+        }
+        assert query["organization_id"] == org.id and query["title"] == "Revenue by region"
+        assert query["sql"] == SQL and query["parameters"] == ["year"]
+        assert query["keywords"] == ["revenue", "region"] and query["description"] == "Yearly split"
+        assert query["last_updated_by"] == boss_id and query["last_updated_by_name"] == "boss@example.com"
+        assert query["created_at"] == query["updated_at"] and _iso(query["created_at"]).tzinfo is not None
+        qid = query["id"]
+
+        assert boss.get("/v1/queries").json() == {"queries": [query]}
+        assert boss.get(f"/v1/queries/{qid}").json() == query
+
+        # A PATCH changes only what it names; parameters follow the new SQL; the editor is recorded.
+        patched = deputy.patch(
+            f"/v1/queries/{qid}",
+            json={"title": "Revenue", "sql": "SELECT * FROM orders WHERE region = {{region}} AND y = {{year}}"},
+        )
+        assert patched.status_code == 200, patched.text
+        updated = patched.json()
+        assert updated["title"] == "Revenue" and updated["parameters"] == ["region", "year"]
+        assert updated["prompt"] == query["prompt"] and updated["keywords"] == ["revenue", "region"]
+        assert updated["description"] == "Yearly split"
+        assert updated["last_updated_by"] == deputy_id and updated["last_updated_by_name"] == "deputy@example.com"
+        assert _iso(updated["updated_at"]) > _iso(updated["created_at"])
+        assert updated["created_at"] == query["created_at"]
+
+        cleared = boss.patch(f"/v1/queries/{qid}", json={"keywords": []}).json()
+        assert cleared["keywords"] == [] and cleared["title"] == "Revenue"
+
+        prompt_only = boss.patch(f"/v1/queries/{qid}", json={"sql": None}).json()
+        assert prompt_only["sql"] is None and prompt_only["parameters"] == []
+        assert boss.get(f"/v1/queries/{qid}").json()["sql"] is None
+
+        deleted = boss.delete(f"/v1/queries/{qid}")
+        assert deleted.status_code == 204 and deleted.content == b""
+        _error(boss.get(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
+        _error(boss.delete(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
+        assert boss.get("/v1/queries").json() == {"queries": []}
+
+
+def test_prompt_only_queries_and_the_old_query_field(stack, org) -> None:
+    _admin(stack, org)
+    with org.client("boss@example.com") as boss:
+        query = boss.post("/v1/queries", json={"title": "Ask", "prompt": "Who bought most?"}).json()
+        assert query["sql"] is None and query["parameters"] == [] and query["keywords"] == []
+        assert query["description"] == ""
+        # [old] clients sent the prompt as `query`.
+        old = boss.post("/v1/queries", json={"title": "Old", "query": "Top customers", "sql": "SELECT 1"})
+        assert old.status_code == 200 and old.json()["prompt"] == "Top customers"
+        assert old.json()["parameters"] == []
+
+
+def test_members_read_but_only_admins_write(stack, org) -> None:
+    _admin(stack, org)
+    with org.client("boss@example.com") as boss, org.client("member@example.com") as member:
+        query = boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELECT {{x}}"}).json()
+        assert member.get("/v1/queries").json() == {"queries": [query]}
+        assert member.get(f"/v1/queries/{query['id']}").json() == query
+
+        body = _error(member.post("/v1/queries", json={"title": "Mine", "prompt": "P"}), 403, "FORBIDDEN")
+        assert body["detail"] == "Admin privileges required"
+        _error(member.patch(f"/v1/queries/{query['id']}", json={"title": "Mine"}), 403, "FORBIDDEN")
+        _error(member.delete(f"/v1/queries/{query['id']}"), 403, "FORBIDDEN")
+        assert boss.get("/v1/queries").json() == {"queries": [query]}
+
+
+def test_a_demoted_admin_loses_write_access_at_once(stack, org) -> None:
+    _admin(stack, org, "former@example.com")
+    with org.client("former@example.com") as former:
+        assert former.post("/v1/queries", json={"title": "T", "prompt": "P"}).status_code == 200
+        store = open_store(ChatSettings.model_validate(stack.service_env()))
+        try:
+            create_member(store, org.id, "former@example.com", admin=False)
+        finally:
+            store.engine.dispose()
+        # Same token: the role is read from the database, not from the JWT.
+        _error(former.post("/v1/queries", json={"title": "T2", "prompt": "P"}), 403, "FORBIDDEN")
+
+
+def test_another_organizations_query_is_not_found(stack, org, other_org) -> None:
+    _admin(stack, org)
+    _admin(stack, other_org)
+    with org.client("boss@example.com") as ours, other_org.client("boss@example.com") as theirs:
+        query = ours.post("/v1/queries", json={"title": "Ours", "prompt": "P"}).json()
+        assert theirs.get("/v1/queries").json() == {"queries": []}
+        _error(theirs.get(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
+        _error(theirs.patch(f"/v1/queries/{query['id']}", json={"title": "Theirs"}), 404, "NOT_FOUND")
+        _error(theirs.delete(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
+        assert ours.get(f"/v1/queries/{query['id']}").json() == query
+        for bad in ("not-a-uuid", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"):
+            body = _error(ours.get(f"/v1/queries/{bad}"), 404, "NOT_FOUND")
+            assert body["detail"] == "Saved query not found"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DROP TABLE orders",
+        "DELETE FROM orders WHERE id = {{id}}",
+        "SELECT * FROM orders; DROP TABLE orders",
+        "WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone",
+        "SELECT load_extension('/tmp/evil.so')",
+        "SELECT pg_read_file('/etc/passwd')",
+        "PRAGMA writable_schema = ON",
+        "ATTACH DATABASE '/tmp/x.db' AS x",
+    ],
+)
+def test_unsafe_sql_is_refused_at_save_time_and_nothing_is_stored(stack, org, sql) -> None:
+    _admin(stack, org)
+    with org.client("boss@example.com") as boss:
+        _error(boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": sql}), 400, "UNSAFE_SQL")
+        assert boss.get("/v1/queries").json() == {"queries": []}
+        query = boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELECT 1"}).json()
+        _error(boss.patch(f"/v1/queries/{query['id']}", json={"sql": sql}), 400, "UNSAFE_SQL")
+        assert boss.get(f"/v1/queries/{query['id']}").json() == query
+
+
+def test_invalid_bodies_are_400_naming_the_field(stack, org) -> None:
+    _admin(stack, org)
+    with org.client("boss@example.com") as boss:
+        for body, field in (
+            ({"prompt": "P"}, "title"),
+            ({"title": "   ", "prompt": "P"}, "title"),
+            ({"title": "T"}, "prompt"),
+            ({"title": "T", "prompt": ""}, "prompt"),
+            ({"title": 5, "prompt": "P"}, "title"),
+            ({"title": "T", "prompt": "P", "keywords": "revenue"}, "keywords"),
+            ({"title": "T", "prompt": "P", "sql": 42}, "sql"),
+        ):
+            detail = _error(boss.post("/v1/queries", json=body), 400, "INVALID_REQUEST")["detail"]
+            assert field in detail, (body, detail)
+        body = _error(
+            boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": 'SELECT "{{col}}" FROM t'}),
+            400,
+            "INVALID_REQUEST",
+        )
+        assert "identifier" in body["detail"]
+        _error(boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELEC 1"}), 400, "QUERY_FAILED")
+        query = boss.post("/v1/queries", json={"title": "T", "prompt": "P"}).json()
+        _error(boss.patch(f"/v1/queries/{query['id']}", json={"title": None}), 400, "INVALID_REQUEST")
+        _error(boss.patch(f"/v1/queries/{query['id']}", json={"prompt": " "}), 400, "INVALID_REQUEST")
+        assert boss.get("/v1/queries").json() == {"queries": [query]}
+
+
+def test_requests_without_a_token_are_401(stack) -> None:
+    import httpx
+
+    for method, path in (("GET", "/v1/queries"), ("POST", "/v1/queries"), ("DELETE", "/v1/queries/x")):
+        resp = httpx.request(method, f"{stack.gateway_url}{path}", json={})
+        assert resp.status_code == 401 and resp.json()["code"] == "UNAUTHENTICATED"

@@ -1,0 +1,192 @@
+"""Turns long enough to interrupt: WS interrupt, SSE disconnect, keepalives, heartbeats,
+one turn per socket, graceful drain on SIGTERM and recovery after a crash."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import grpc
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
+from tests.conftest import make_org, start_stack
+from tests.helpers import add_integration
+from tests.turn_clients import parse_sse, ws_collect, ws_url
+
+pytestmark = pytest.mark.storage
+QUESTION = "which tables are there"  # the longest answer the engine gives: ~40 deltas
+
+
+@pytest.fixture(scope="module")
+def slow_stack(request, tmp_path_factory) -> Iterator:
+    env = {
+        "ENGINE_STREAM_DELAY_MS": "60",
+        "SSE_KEEPALIVE_SECONDS": "0.03",
+        "WS_HEARTBEAT_SECONDS": "0.2",
+        "SHUTDOWN_GRACE_SECONDS": "20",
+    }
+    yield from start_stack(request, tmp_path_factory.mktemp("slow"), with_upload=False, env=env)
+
+
+@pytest.fixture
+def chat(slow_stack):
+    org = make_org(slow_stack)
+    integration = add_integration(slow_stack, org.id)
+    http = org.client()
+    chat_id = http.post("/v1/chats/create", json={"integration_id": integration}).json()["id"]
+    yield org, http, chat_id
+    http.close()
+
+
+def _history(http, chat_id: str) -> list[dict]:
+    return http.get(f"/v1/chats/{chat_id}").json()["messages"]
+
+
+def test_interrupt_mid_turn_persists_the_partial_answer(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+    with connect(ws_url(slow_stack.gateway_url), additional_headers={"Authorization": f"Bearer {org.token()}"}) as ws:
+        json.loads(ws.recv(10))
+        ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
+        deltas = []
+        while len(deltas) < 5:
+            frame = json.loads(ws.recv(10))
+            if frame["event"] == "text_delta":
+                deltas.append(frame["data"]["content"])
+        ws.send(json.dumps({"action": "interrupt", "chat_id": chat_id}))
+        rest = ws_collect(ws)
+        assert rest[-1] == ("interrupted", {"status": "interrupted"})
+        assert "message" not in [name for name, _ in rest]
+        ws.send(json.dumps({"action": "ping"}))
+        assert json.loads(ws.recv(10))["event"] == "pong"
+    history = _history(http, chat_id)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    partial = history[1]
+    assert partial["metadata"]["interrupted"] is True
+    assert partial["content"].startswith("".join(deltas)) and "tables:" not in partial["content"][-40:]
+
+
+def test_sse_client_disconnect_cancels_the_work(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+    headers = {"Authorization": f"Bearer {org.token()}"}
+    with httpx.stream(
+        "POST",
+        f"{slow_stack.gateway_url}/v1/chats",
+        headers=headers,
+        json={"chat_id": chat_id, "message": QUESTION},
+        timeout=30,
+    ) as resp:
+        seen = ""
+        for chunk in resp.iter_text():
+            seen += chunk
+            if seen.count("event: text_delta") >= 3:
+                break  # hang up mid-answer
+    time.sleep(3)  # longer than the whole answer would take
+    history = _history(http, chat_id)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert history[1]["metadata"].get("interrupted") is True
+    full_answer_words = 30
+    assert len(history[1]["content"].split()) < full_answer_words  # the engine stopped, it did not finish
+    time.sleep(1)
+    assert _history(http, chat_id) == history  # nothing finished in the background
+
+
+def test_sse_sends_keepalive_comments_in_single_writes(slow_stack, chat) -> None:
+    org, _, chat_id = chat
+    chunks = []
+    with httpx.stream(
+        "POST",
+        f"{slow_stack.gateway_url}/v1/chats",
+        headers={"Authorization": f"Bearer {org.token()}"},
+        json={"chat_id": chat_id, "message": QUESTION},
+        timeout=30,
+    ) as resp:
+        for chunk in resp.iter_raw():
+            chunks.append(chunk.decode())
+    text = "".join(chunks)
+    assert ": keepalive\n\n" in text
+    events = parse_sse(text)
+    assert events[-1][0] == "message"
+    # Every event arrived whole: a chunk never ends between an event's `event:` and `data:` lines.
+    assert not [c for c in chunks if c.rstrip("\n").split("\n")[-1].startswith("event:")]
+
+
+def test_heartbeats_and_one_turn_per_socket(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+    with connect(
+        ws_url(slow_stack.gateway_url, "?heartbeat=1"), additional_headers={"Authorization": f"Bearer {org.token()}"}
+    ) as ws:
+        json.loads(ws.recv(10))
+        ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
+        ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": "another"}))
+        events = []
+        while not events or events[-1][0] != "message":
+            frame = json.loads(ws.recv(10))
+            events.append((frame["event"], frame["data"]))
+    errors = [data for name, data in events if name == "error"]
+    assert [e["code"] for e in errors] == ["TURN_IN_PROGRESS"]
+    beats = [data for name, data in events if name == "heartbeat"]
+    assert beats and all("ts" in b for b in beats)
+    assert [m["role"] for m in _history(http, chat_id)] == ["user", "assistant"]  # the second send did nothing
+
+
+def test_no_heartbeat_without_opting_in(slow_stack, chat) -> None:
+    org, _, chat_id = chat
+    with connect(ws_url(slow_stack.gateway_url), additional_headers={"Authorization": f"Bearer {org.token()}"}) as ws:
+        json.loads(ws.recv(10))
+        ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
+        assert "heartbeat" not in [name for name, _ in ws_collect(ws)]
+
+
+def test_sigterm_drains_an_in_flight_turn(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+    result: list = []
+
+    def run() -> None:
+        with grpc.insecure_channel(slow_stack.chat_target) as channel:
+            stream = chat_pb2_grpc.ChatServiceStub(channel).SendMessage(
+                chat_pb2.SendMessageRequest(chat_id=chat_id, message=QUESTION),
+                metadata=[("authorization", f"Bearer {org.token()}")],
+                timeout=60,
+            )
+            try:
+                result.extend(r.event.WhichOneof("event") for r in stream)
+            except grpc.RpcError as err:
+                result.append(err.code())
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    time.sleep(0.8)  # mid-answer
+    slow_stack.restart("chat")  # SIGTERM, wait for exit, start again
+    reader.join(30)
+    assert result[-1] == "message", result  # the stream finished before the process exited
+    assert [m["role"] for m in _history(http, chat_id)] == ["user", "assistant"]
+
+
+def test_a_crash_mid_turn_leaves_a_consistent_history(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+
+    def run() -> None:
+        with grpc.insecure_channel(slow_stack.chat_target) as channel:
+            stream = chat_pb2_grpc.ChatServiceStub(channel).SendMessage(
+                chat_pb2.SendMessageRequest(chat_id=chat_id, message=QUESTION),
+                metadata=[("authorization", f"Bearer {org.token()}")],
+                timeout=60,
+            )
+            try:
+                list(stream)
+            except grpc.RpcError:
+                pass
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    time.sleep(0.8)
+    slow_stack.restart("chat", kill=True, env={"TURN_RECOVERY_GRACE_SECONDS": "0"})
+    reader.join(30)
+    history = _history(http, chat_id)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert history[1]["metadata"]["interrupted"] is True and history[1]["metadata"]["error_code"] == "INTERNAL"
