@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from services.chat.crypto import UrlCipher
-from services.chat.integration_urls import check_url
+from services.chat.integration_urls import check_integration_url
 from services.chat.models import Integration, Member, Organization
 from services.chat.server import open_store
 from services.chat.settings import ChatSettings
@@ -33,9 +33,7 @@ def create_member(store: ChatStore, org_id: str, email: str, *, admin: bool) -> 
 
 
 def create_integration(store: ChatStore, settings: ChatSettings, org_id: str, name: str, url: str) -> Integration:
-    dialect = check_url(
-        url, allowed_dirs=settings.allowed_integration_dirs(), forbidden_files=settings.own_database_files()
-    )
+    dialect = check_integration_url(url, settings)
     cipher = UrlCipher(settings.resolved_encryption_key())
     return store.create_integration(org_id, name, dialect, cipher.encrypt(url))
 

@@ -110,7 +110,35 @@ class SavedQuery(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
+class UserMemory(SQLModel, table=True):
+    __tablename__ = "user_memories"
+    __table_args__ = (Index("ix_user_memories_member_updated", "member_id", "updated_at"),)
+    id: str = Field(primary_key=True, max_length=64)
+    organization_id: str = _fk("organizations.id")
+    member_id: str = _fk("members.id", index=False)
+    content: str
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class OrganizationRule(SQLModel, table=True):
+    __tablename__ = "organization_rules"
+    id: str = Field(primary_key=True, max_length=64)
+    organization_id: str = _fk("organizations.id")
+    content: str
+    created_by: str | None = Field(
+        default=None,
+        sa_column=Column(String(64), ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    )
+    last_updated_by: str | None = Field(
+        default=None,
+        sa_column=Column(String(64), ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
 TABLES = {
-    t.__tablename__
-    for t in (Organization, Member, ApiKey, Integration, Chat, Message, SavedQuery)  # type: ignore[attr-defined]
+    t.__tablename__  # type: ignore[attr-defined]
+    for t in (Organization, Member, ApiKey, Integration, Chat, Message, SavedQuery, UserMemory, OrganizationRule)
 }

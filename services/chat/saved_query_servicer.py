@@ -66,6 +66,12 @@ def _sql(value: str | None) -> str | None:
     return value
 
 
+def _populated(request: saved_query_pb2.UpdateSavedQueryRequest) -> list[str]:
+    """The implied mask of a request without update_mask (AIP-134): the fields it sets, e.g. via Envoy."""
+    paths = [f for f in ("title", "prompt", "description", "keywords") if getattr(request, f)]
+    return [*paths, "sql"] if request.HasField("sql") else paths
+
+
 def _to_proto(view: SavedQueryView) -> saved_query_pb2.SavedQuery:
     row = view.query
     message = saved_query_pb2.SavedQuery(
@@ -141,7 +147,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
     ) -> saved_query_pb2.UpdateSavedQueryResponse:
         who = await self._admin()
         changes: dict[str, object] = {}
-        for path in dict.fromkeys(request.update_mask.paths):
+        for path in dict.fromkeys(request.update_mask.paths or _populated(request)):
             if path not in EDITABLE:
                 raise ApiError("INVALID_REQUEST", f"update_mask: '{path}' is not an editable field")
             if path == "title":

@@ -12,7 +12,12 @@ from services.chat.chat_servicer import ChatServicer
 from services.chat.crypto import UrlCipher
 from services.chat.engines.embedded import EmbeddedEngine
 from services.chat.engines.registry import EngineRegistry
+from services.chat.integration_servicer import IntegrationServicer
+from services.chat.memory_servicer import AdminMemoryServicer, UserMemoryServicer
+from services.chat.memory_store import MemoryStore
 from services.chat.model_servicer import ModelServicer
+from services.chat.rule_servicer import OrganizationRuleServicer
+from services.chat.rule_store import RuleStore
 from services.chat.saved_query_servicer import SavedQueryServicer
 from services.chat.saved_query_store import SavedQueryStore
 from services.chat.settings import ChatSettings
@@ -24,8 +29,14 @@ from services.common.gen.trellis.v1 import (
     auth_pb2_grpc,
     chat_pb2,
     chat_pb2_grpc,
+    integration_pb2,
+    integration_pb2_grpc,
+    memory_pb2,
+    memory_pb2_grpc,
     model_pb2,
     model_pb2_grpc,
+    organization_rule_pb2,
+    organization_rule_pb2_grpc,
     saved_query_pb2,
     saved_query_pb2_grpc,
 )
@@ -53,14 +64,18 @@ async def main() -> None:
     engines = EngineRegistry(
         [EmbeddedEngine(stream_delay=settings.stream_delay_ms / 1000, query_timeout=settings.query_timeout)]
     )
+    cipher = UrlCipher(settings.resolved_encryption_key())
+    memories, rules = MemoryStore(store.engine), RuleStore(store.engine)
     turns = TurnService(
         store,
         engines,
-        UrlCipher(settings.resolved_encryption_key()),
+        cipher,
         limiter,
         send_per_minute=settings.send_per_minute,
         turn_timeout=settings.turn_timeout,
         saved_queries=SavedQueryStore(store.engine),
+        memories=memories,
+        rules=rules,
         query_timeout=settings.query_timeout,
         stream_delay=settings.stream_delay_ms / 1000,
     )
@@ -83,6 +98,14 @@ async def main() -> None:
             server,
         )
         model_pb2_grpc.add_ModelServiceServicer_to_server(ModelServicer(engines), server)
+        memory_pb2_grpc.add_UserMemoryServiceServicer_to_server(UserMemoryServicer(memories), server)
+        memory_pb2_grpc.add_AdminMemoryServiceServicer_to_server(AdminMemoryServicer(store, memories), server)
+        organization_rule_pb2_grpc.add_OrganizationRuleServiceServicer_to_server(
+            OrganizationRuleServicer(store, rules), server
+        )
+        integration_pb2_grpc.add_IntegrationServiceServicer_to_server(
+            IntegrationServicer(store, cipher, settings), server
+        )
         saved_query_pb2_grpc.add_SavedQueryServiceServicer_to_server(
             SavedQueryServicer(store, SavedQueryStore(store.engine)), server
         )
@@ -90,6 +113,10 @@ async def main() -> None:
             auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
             chat_pb2.DESCRIPTOR.services_by_name["ChatService"].full_name,
             model_pb2.DESCRIPTOR.services_by_name["ModelService"].full_name,
+            memory_pb2.DESCRIPTOR.services_by_name["UserMemoryService"].full_name,
+            memory_pb2.DESCRIPTOR.services_by_name["AdminMemoryService"].full_name,
+            organization_rule_pb2.DESCRIPTOR.services_by_name["OrganizationRuleService"].full_name,
+            integration_pb2.DESCRIPTOR.services_by_name["IntegrationService"].full_name,
             saved_query_pb2.DESCRIPTOR.services_by_name["SavedQueryService"].full_name,
         ]
 

@@ -45,5 +45,12 @@ class ChatSettings(ServiceSettings):
             return [Path(p) for p in self.integration_allowed_dirs.split(os.pathsep) if p]
         return [self.data_dir / "demo"]
 
+    # Comma-separated hosts network integrations may point at; empty allows any host.
+    integration_allowed_hosts: str = Field(default="", alias="INTEGRATION_ALLOWED_HOSTS")
+
+    def allowed_integration_hosts(self) -> list[str] | None:
+        hosts = [h.strip().lower() for h in self.integration_allowed_hosts.split(",") if h.strip()]
+        return hosts or None
+
     def own_database_files(self) -> list[Path]:
         return [self.data_dir / "chat.db", self.data_dir / "upload.db"]

@@ -8,6 +8,7 @@ runner adds a read-only connection or transaction and a timeout on top of it.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 
 import sqlglot
@@ -18,6 +19,8 @@ from sqlglot.tokens import Token, TokenType
 from services.common.errors import ApiError
 
 MAX_SQL_CHARS = 100_000
+# sqlglot warns about every statement it cannot model; those are user input refused below, not our faults.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 # SQLAlchemy URL backend names (and common aliases) → sqlglot dialects.
 DIALECTS = {

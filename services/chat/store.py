@@ -115,6 +115,42 @@ class ChatStore:
             row = s.get(Integration, key)
             return row if row is not None and row.organization_id == org_id else None
 
+    def update_integration(
+        self,
+        org_id: str,
+        integration_id: str,
+        *,
+        display_name: str | None,
+        dialect: str | None,
+        url_encrypted: str | None,
+    ) -> Integration:
+        with Session(self.engine, expire_on_commit=False) as s:
+            key = canonical_uuid(integration_id)
+            row = s.get(Integration, key) if key else None
+            if row is None or row.organization_id != org_id:
+                raise ApiError("INTEGRATION_NOT_FOUND", "Integration not found")
+            if display_name is not None:
+                row.display_name = display_name
+            if url_encrypted is not None and dialect is not None:
+                row.url_encrypted, row.dialect = url_encrypted, dialect
+            row.updated_at = utcnow()
+            s.add(row)
+            s.commit()
+            return row
+
+    def delete_integration(self, org_id: str, integration_id: str) -> None:
+        """Chats keep existing; they just lose their database (integration_id becomes null)."""
+        with Session(self.engine) as s:
+            key = canonical_uuid(integration_id)
+            row = s.get(Integration, key) if key else None
+            if row is None or row.organization_id != org_id:
+                raise ApiError("INTEGRATION_NOT_FOUND", "Integration not found")
+            for chat in s.exec(select(Chat).where(Chat.integration_id == row.id)).all():
+                chat.integration_id = None  # explicit: SQLite only cascades with the pragma on
+                s.add(chat)
+            s.delete(row)
+            s.commit()
+
     def list_integrations(self, org_id: str) -> list[Integration]:
         with Session(self.engine, expire_on_commit=False) as s:
             stmt = select(Integration).where(Integration.organization_id == org_id).order_by(Integration.created_at)

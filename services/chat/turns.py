@@ -20,7 +20,9 @@ from google.protobuf import json_format
 from services.chat.crypto import UrlCipher
 from services.chat.engines.base import Database, Delta, Engine, EngineEvent, Note, Status, TurnContext, Viz
 from services.chat.engines.registry import EngineRegistry
+from services.chat.memory_store import MemoryStore
 from services.chat.models import Chat, Message
+from services.chat.rule_store import RuleStore
 from services.chat.saved_query_store import SavedQueryStore
 from services.chat.saved_query_turn import prepare_saved_sql, saved_query_events
 from services.chat.store import ChatStore
@@ -76,6 +78,8 @@ class TurnService:
         send_per_minute: int,
         turn_timeout: float,
         saved_queries: SavedQueryStore,
+        memories: MemoryStore,
+        rules: RuleStore,
         query_timeout: float = 15.0,
         stream_delay: float = 0.0,
     ) -> None:
@@ -86,6 +90,8 @@ class TurnService:
         self._send_per_minute = send_per_minute
         self._turn_timeout = turn_timeout
         self._saved_queries = saved_queries
+        self._memories = memories
+        self._rules = rules
         self._query_timeout = query_timeout
         self._stream_delay = stream_delay
 
@@ -113,6 +119,21 @@ class TurnService:
         kept = [(m.role, m.content) for m in messages if before_seq is None or m.seq < before_seq]
         return kept[-2 * HISTORY_TURNS :]
 
+    async def _context(
+        self, who: Principal, text: str, engine: Engine, database: Database | None, history: list[tuple[str, str]]
+    ) -> TurnContext:
+        """Everything the engine may use: rules of the organization and the member's memories included."""
+        rules = await run_sync(self._rules.list_all, who.organization_id)
+        memories = await run_sync(self._memories.list_for, who.organization_id, who.member_id)
+        return TurnContext(
+            question=text,
+            history=history,
+            database=database,
+            model=engine.model_id,
+            organization_rules=[r.content for r in rules],
+            memories=[m.content for m in memories],
+        )
+
     @staticmethod
     def _text(value: str, field_name: str) -> str:
         if not value.strip():
@@ -132,8 +153,7 @@ class TurnService:
         if req.upload_ids:
             # Uploads are linked by the Upload service, which does not accept files yet.
             raise ApiError("NOT_FOUND", f"Upload not found: {req.upload_ids[0]}")
-        history = await self._history(chat.id)
-        context = TurnContext(question=text, history=history, database=database, model=engine.model_id)
+        context = await self._context(who, text, engine, database, await self._history(chat.id))
         user_meta: dict[str, Any] = {}
         values = _struct_values(req.parameters) if req.HasField("parameters") else {}
         if req.saved_query_id:
@@ -163,7 +183,7 @@ class TurnService:
         engine = self._engines.get(req.model)
         database = await self._database(who, chat, req.integration_id)
         history = await self._history(chat.id, before_seq=target.seq)
-        context = TurnContext(question=text, history=history, database=database, model=engine.model_id)
+        context = await self._context(who, text, engine, database, history)
         return PreparedTurn(who, chat, text, context, engine.answer(context), engine, edit_of=target)
 
     # --- the stream ------------------------------------------------------------------------

@@ -12,7 +12,19 @@ from services.common.errors import ApiError
 from services.gateway.clients import ServiceClients
 from services.gateway.connection_cap import make_connection_cap
 from services.gateway.errors import api_error_handler, http_exception_handler, unhandled_error_handler
-from services.gateway.routes import authentication, chats, health, messages, models, queries, uploads, ws
+from services.gateway.routes import (
+    authentication,
+    chats,
+    health,
+    integrations,
+    memories,
+    messages,
+    models,
+    queries,
+    rules,
+    uploads,
+    ws,
+)
 from services.gateway.settings import GatewaySettings
 
 
@@ -39,6 +51,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             *messages.routes,
             *chats.routes,
             *queries.routes,
+            *integrations.routes,
+            *memories.routes,
+            *rules.routes,
         ],
         exception_handlers={
             ApiError: api_error_handler,

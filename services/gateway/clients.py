@@ -12,7 +12,10 @@ from services.common.errors import from_rpc_error
 from services.common.gen.trellis.v1 import (
     auth_pb2_grpc,
     chat_pb2_grpc,
+    integration_pb2_grpc,
+    memory_pb2_grpc,
     model_pb2_grpc,
+    organization_rule_pb2_grpc,
     saved_query_pb2_grpc,
     upload_pb2_grpc,
 )
@@ -29,6 +32,10 @@ class ServiceClients:
         self.chat = chat_pb2_grpc.ChatServiceStub(self.chat_channel)
         self.models = model_pb2_grpc.ModelServiceStub(self.chat_channel)
         self.saved_queries = saved_query_pb2_grpc.SavedQueryServiceStub(self.chat_channel)
+        self.integrations = integration_pb2_grpc.IntegrationServiceStub(self.chat_channel)
+        self.memories = memory_pb2_grpc.UserMemoryServiceStub(self.chat_channel)
+        self.admin_memories = memory_pb2_grpc.AdminMemoryServiceStub(self.chat_channel)
+        self.rules = organization_rule_pb2_grpc.OrganizationRuleServiceStub(self.chat_channel)
         self.upload = upload_pb2_grpc.UploadServiceStub(self.upload_channel)
         self.deadline = deadline
         self._health = {

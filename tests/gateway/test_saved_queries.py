@@ -213,3 +213,48 @@ def test_requests_without_a_token_are_401(stack) -> None:
     for method, path in (("GET", "/v1/queries"), ("POST", "/v1/queries"), ("DELETE", "/v1/queries/x")):
         resp = httpx.request(method, f"{stack.gateway_url}{path}", json={})
         assert resp.status_code == 401 and resp.json()["code"] == "UNAUTHENTICATED"
+
+
+def test_saved_queries_over_grpc_with_and_without_a_mask(stack, org) -> None:
+    import grpc
+    from google.protobuf import field_mask_pb2
+
+    from services.common.errors import from_rpc_error
+    from services.common.gen.trellis.v1 import saved_query_pb2 as pb
+    from services.common.gen.trellis.v1 import saved_query_pb2_grpc
+
+    _admin(stack, org)
+    md = [("authorization", f"Bearer {org.token('boss@example.com')}")]
+    with grpc.insecure_channel(stack.chat_target) as channel:
+        stub = saved_query_pb2_grpc.SavedQueryServiceStub(channel)
+        created = stub.CreateSavedQuery(
+            pb.CreateSavedQueryRequest(title="T", prompt="P", sql="SELECT {{a}}", keywords=["k"]), metadata=md
+        ).query
+        assert list(created.parameters) == ["a"] and created.HasField("sql")
+
+        # Explicit mask: only the named fields change; `sql` named without a value clears it.
+        mask = field_mask_pb2.FieldMask(paths=["sql"])
+        cleared = stub.UpdateSavedQuery(
+            pb.UpdateSavedQueryRequest(query_id=created.id, title="ignored", update_mask=mask), metadata=md
+        ).query
+        assert not cleared.HasField("sql") and cleared.title == "T" and list(cleared.parameters) == []
+
+        # No mask (e.g. through Envoy's transcoder): the fields the request sets (AIP-134).
+        implied = stub.UpdateSavedQuery(
+            pb.UpdateSavedQueryRequest(query_id=created.id, title="New", sql="SELECT {{b}}"), metadata=md
+        ).query
+        assert implied.title == "New" and implied.sql == "SELECT {{b}}" and list(implied.keywords) == ["k"]
+
+        with pytest.raises(grpc.RpcError) as info:
+            stub.UpdateSavedQuery(
+                pb.UpdateSavedQueryRequest(query_id=created.id, update_mask=field_mask_pb2.FieldMask(paths=["id"])),
+                metadata=md,
+            )
+        assert from_rpc_error(info.value).code == "INVALID_REQUEST"
+        with pytest.raises(grpc.RpcError) as info:
+            stub.CreateSavedQuery(pb.CreateSavedQueryRequest(title="T", prompt="P", sql="DROP TABLE x"), metadata=md)
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert from_rpc_error(info.value).code == "UNSAFE_SQL"
+        assert stub.DeleteSavedQuery(pb.DeleteSavedQueryRequest(query_id=created.id), metadata=md) == (
+            pb.DeleteSavedQueryResponse()
+        )

@@ -1,0 +1,92 @@
+"""trellis.v1.IntegrationService: database connections; members list, admins change (contract §16).
+
+The URL (with its password) is encrypted at rest and never returned.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+from services.chat.access import require_admin
+from services.chat.crypto import UrlCipher
+from services.chat.integration_urls import check_integration_url
+from services.chat.models import Integration
+from services.chat.settings import ChatSettings
+from services.chat.store import ChatStore
+from services.common.auth_interceptor import current_principal
+from services.common.convert import ts
+from services.common.database import run_sync
+from services.common.errors import ApiError
+from services.common.gen.trellis.v1 import integration_pb2 as pb
+from services.common.gen.trellis.v1 import integration_pb2_grpc as pb_grpc
+
+MAX_NAME = 200
+
+
+def integration_proto(row: Integration) -> pb.Integration:
+    return pb.Integration(
+        id=row.id, display_name=row.display_name, type=row.type, dialect=row.dialect, created_at=ts(row.created_at)
+    )
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > MAX_NAME:
+        raise ApiError("INVALID_REQUEST", f"display_name: required, at most {MAX_NAME} characters")
+    return value
+
+
+class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
+    def __init__(self, store: ChatStore, cipher: UrlCipher, settings: ChatSettings) -> None:
+        self._store = store
+        self._cipher = cipher
+        self._settings = settings
+
+    def _checked(self, url: str) -> str:
+        return check_integration_url(url, self._settings)
+
+    async def ListIntegrations(  # noqa: N802
+        self, request: pb.ListIntegrationsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListIntegrationsResponse:
+        who = current_principal()
+        rows = await run_sync(self._store.list_integrations, who.organization_id)
+        return pb.ListIntegrationsResponse(integrations=[integration_proto(r) for r in rows])
+
+    async def CreateIntegration(  # noqa: N802
+        self, request: pb.CreateIntegrationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateIntegrationResponse:
+        who, _ = await require_admin(self._store)
+        if request.type not in ("", "database"):
+            raise ApiError("INVALID_REQUEST", "type: only 'database' is supported")
+        name = _name(request.display_name)
+        dialect = self._checked(request.url)
+        row = await run_sync(
+            self._store.create_integration, who.organization_id, name, dialect, self._cipher.encrypt(request.url)
+        )
+        return pb.CreateIntegrationResponse(integration=integration_proto(row))
+
+    async def UpdateIntegration(  # noqa: N802
+        self, request: pb.UpdateIntegrationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateIntegrationResponse:
+        who, _ = await require_admin(self._store)
+        name = _name(request.display_name) if request.HasField("display_name") else None
+        dialect = encrypted = None
+        if request.HasField("url"):
+            dialect = self._checked(request.url)
+            encrypted = self._cipher.encrypt(request.url)
+        row = await run_sync(
+            self._store.update_integration,
+            who.organization_id,
+            request.integration_id,
+            display_name=name,
+            dialect=dialect,
+            url_encrypted=encrypted,
+        )
+        return pb.UpdateIntegrationResponse(integration=integration_proto(row))
+
+    async def DeleteIntegration(  # noqa: N802
+        self, request: pb.DeleteIntegrationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteIntegrationResponse:
+        who, _ = await require_admin(self._store)
+        await run_sync(self._store.delete_integration, who.organization_id, request.integration_id)
+        return pb.DeleteIntegrationResponse(message="Integration deleted successfully")
