@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 
+from services.chat.access import require_admin
 from services.chat.saved_query_params import compile_template, extract_parameters
 from services.chat.saved_query_store import EDITABLE, SavedQueryStore, SavedQueryView
 from services.chat.sql_safety import MAX_SQL_CHARS, check_read_only
@@ -98,12 +99,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
         self._queries = queries
 
     async def _admin(self) -> Principal:
-        # The role lives in the database (not in the JWT), so a demotion takes effect at once.
-        who = current_principal()
-        member = await run_sync(self._store.get_member, who.organization_id, who.member_id)
-        if member is None or member.role != "admin":
-            raise ApiError("FORBIDDEN", "Admin privileges required")
-        return who
+        return (await require_admin(self._store))[0]
 
     async def ListSavedQueries(  # noqa: N802
         self, request: saved_query_pb2.ListSavedQueriesRequest, context: grpc.aio.ServicerContext

@@ -64,3 +64,10 @@ def test_chat_lifecycle_through_envoy_matches_the_gateway(stack, org, envoy) -> 
 def test_envoy_refuses_missing_tokens(envoy) -> None:
     resp = httpx.get(f"{envoy.url}/v1/chats")
     assert resp.status_code == 401
+
+
+def test_models_route_transcodes(stack, org, envoy) -> None:
+    headers = {"Authorization": f"Bearer {org.token()}"}
+    models = httpx.get(f"{envoy.url}/v1/models", headers=headers)
+    assert models.status_code == 200
+    assert models.json() == httpx.get(f"{stack.gateway_url}/v1/models", headers=headers).json()
