@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 
+from services.chat.models import Message
 from services.chat.store import PAGE_SIZE, ChatStore, ChatView
 from services.chat.turns import TurnService
+from services.chat.upload_client import UploadClient
 from services.common.auth_interceptor import current_principal
 from services.common.convert import struct, ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
-from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
+from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc, upload_pb2
 from services.common.ratelimit import RateLimiter
 
+log = logging.getLogger(__name__)
 MAX_TITLE = 500
 MAX_BULK_DELETE = 500
 
@@ -44,18 +49,32 @@ def _summary(view: ChatView) -> chat_pb2.ChatSummary:
     )
 
 
+def _with_fresh_uploads(meta: dict[str, Any], fresh: dict[str, upload_pb2.Upload]) -> dict[str, Any]:
+    if not meta.get("uploads"):
+        return meta
+    uploads = []
+    for stored in meta["uploads"]:
+        item = dict(stored)
+        if (current := fresh.get(stored["id"])) is not None:
+            item["presigned_url"] = current.presigned_url  # signed for this read, valid one hour
+        uploads.append(item)
+    return {**meta, "uploads": uploads}
+
+
 class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
     def __init__(
         self,
         store: ChatStore,
         limiter: RateLimiter,
         turns: TurnService,
+        uploads: UploadClient,
         *,
         open_chat_cap: int,
         create_per_minute: int,
     ) -> None:
         self._store = store
         self._turns = turns
+        self._uploads = uploads
         self._limiter = limiter
         self._cap = open_chat_cap
         self._create_per_minute = create_per_minute
@@ -108,13 +127,18 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
         who = current_principal()
         chat = await run_sync(self._store.get_chat, who.organization_id, who.member_id, request.chat_id)
         messages = await run_sync(self._store.messages, chat.id)
+        fresh = await self._fresh_uploads(messages)
         return chat_pb2.GetChatResponse(
             id=chat.id,
             title=chat.title,
             preview=messages[0].content[:120] if messages else "",
             messages=[
                 chat_pb2.ChatMessage(
-                    id=m.id, role=m.role, content=m.content, timestamp=ts(m.created_at), metadata=struct(m.meta)
+                    id=m.id,
+                    role=m.role,
+                    content=m.content,
+                    timestamp=ts(m.created_at),
+                    metadata=struct(_with_fresh_uploads(m.meta, fresh)),
                 )
                 for m in messages
             ],
@@ -123,6 +147,17 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             integration_id=chat.integration_id,
             metadata=chat_pb2.ChatSummaryMetadata(source_type=chat.source_type),
         )
+
+    async def _fresh_uploads(self, messages: list[Message]) -> dict[str, upload_pb2.Upload]:
+        ids = [u["id"] for m in messages for u in m.meta.get("uploads") or []]
+        if not ids:
+            return {}
+        try:
+            return await self._uploads.fresh(current_principal(), ids)
+        except ApiError as err:
+            # History stays readable when the Upload service is down; only the links are missing.
+            log.warning("no presigned URLs for chat history: %s", err.detail)
+            return {}
 
     async def UpdateChat(  # noqa: N802
         self, request: chat_pb2.UpdateChatRequest, context: grpc.aio.ServicerContext

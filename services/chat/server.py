@@ -23,6 +23,7 @@ from services.chat.saved_query_store import SavedQueryStore
 from services.chat.settings import ChatSettings
 from services.chat.store import ChatStore
 from services.chat.turns import TurnService
+from services.chat.upload_client import UploadClient
 from services.common.database import make_engine, migrate, run_sync
 from services.common.gen.trellis.v1 import (
     auth_pb2,
@@ -66,6 +67,7 @@ async def main() -> None:
     )
     cipher = UrlCipher(settings.resolved_encryption_key())
     memories, rules = MemoryStore(store.engine), RuleStore(store.engine)
+    uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
     turns = TurnService(
         store,
         engines,
@@ -74,6 +76,7 @@ async def main() -> None:
         send_per_minute=settings.send_per_minute,
         turn_timeout=settings.turn_timeout,
         saved_queries=SavedQueryStore(store.engine),
+        uploads=uploads,
         memories=memories,
         rules=rules,
         query_timeout=settings.query_timeout,
@@ -92,6 +95,7 @@ async def main() -> None:
                 store,
                 limiter,
                 turns,
+                uploads,
                 open_chat_cap=settings.open_chat_cap,
                 create_per_minute=settings.create_chat_per_minute,
             ),
@@ -122,6 +126,7 @@ async def main() -> None:
 
     async def close() -> None:
         recovery.cancel()
+        await uploads.close()
         await limiter.close()
         store.engine.dispose()
 

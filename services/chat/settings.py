@@ -19,6 +19,9 @@ class ChatSettings(ServiceSettings):
     create_chat_per_minute: int = Field(default=20, alias="CREATE_CHAT_RATE_PER_MINUTE")
     authenticate_per_minute: int = Field(default=600, alias="AUTHENTICATE_RATE_PER_MINUTE")
     encryption_key: str = Field(default="", alias="ENCRYPTION_KEY")
+    # The Upload service, asked about uploads attached to a turn.
+    upload_target: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_TARGET")
+    rpc_deadline: float = Field(default=10.0, alias="GRPC_DEADLINE_SECONDS")
     send_per_minute: int = Field(default=30, alias="SEND_RATE_PER_MINUTE")
     turn_timeout: float = Field(default=300.0, alias="TURN_TIMEOUT_SECONDS")
     query_timeout: float = Field(default=15.0, alias="QUERY_TIMEOUT_SECONDS")

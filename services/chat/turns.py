@@ -18,7 +18,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from services.chat.crypto import UrlCipher
-from services.chat.engines.base import Database, Delta, Engine, EngineEvent, Note, Status, TurnContext, Viz
+from services.chat.engines.base import Attachment, Database, Delta, Engine, EngineEvent, Note, Status, TurnContext, Viz
 from services.chat.engines.registry import EngineRegistry
 from services.chat.memory_store import MemoryStore
 from services.chat.models import Chat, Message
@@ -26,6 +26,7 @@ from services.chat.rule_store import RuleStore
 from services.chat.saved_query_store import SavedQueryStore
 from services.chat.saved_query_turn import prepare_saved_sql, saved_query_events
 from services.chat.store import ChatStore
+from services.chat.upload_client import UploadClient, upload_meta
 from services.common.database import run_sync, utcnow
 from services.common.errors import CODES, ApiError
 from services.common.gen.trellis.v1 import chat_pb2, turn_pb2
@@ -48,6 +49,7 @@ class PreparedTurn:
     engine: Engine
     edit_of: Message | None = None
     user_meta: dict[str, Any] = field(default_factory=dict)
+    upload_ids: list[str] = field(default_factory=list)
 
 
 def _error_event(err: ApiError) -> turn_pb2.TurnEvent:
@@ -78,6 +80,7 @@ class TurnService:
         send_per_minute: int,
         turn_timeout: float,
         saved_queries: SavedQueryStore,
+        uploads: UploadClient,
         memories: MemoryStore,
         rules: RuleStore,
         query_timeout: float = 15.0,
@@ -90,6 +93,7 @@ class TurnService:
         self._send_per_minute = send_per_minute
         self._turn_timeout = turn_timeout
         self._saved_queries = saved_queries
+        self._uploads = uploads
         self._memories = memories
         self._rules = rules
         self._query_timeout = query_timeout
@@ -150,11 +154,13 @@ class TurnService:
         chat = await run_sync(self._store.get_chat, who.organization_id, who.member_id, req.chat_id)
         engine = self._engines.get(req.model)
         database = await self._database(who, chat, req.integration_id)
-        if req.upload_ids:
-            # Uploads are linked by the Upload service, which does not accept files yet.
-            raise ApiError("NOT_FOUND", f"Upload not found: {req.upload_ids[0]}")
         context = await self._context(who, text, engine, database, await self._history(chat.id))
         user_meta: dict[str, Any] = {}
+        attached = await self._uploads.attachable(who, chat.id, list(req.upload_ids)) if req.upload_ids else []
+        if attached:
+            user_meta["uploads"] = [upload_meta(u) for u in attached]
+            passages = await self._uploads.passages(who, chat.id, text, [u.id for u in attached])
+            context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
         values = _struct_values(req.parameters) if req.HasField("parameters") else {}
         if req.saved_query_id:
             query = (await run_sync(self._saved_queries.get, who.organization_id, req.saved_query_id)).query
@@ -171,7 +177,9 @@ class TurnService:
             if values:
                 raise ApiError("INVALID_REQUEST", "parameters: only allowed with saved_query_id")
             source = engine.answer(context)
-        return PreparedTurn(who, chat, text, context, source, engine, user_meta=user_meta)
+        return PreparedTurn(
+            who, chat, text, context, source, engine, user_meta=user_meta, upload_ids=[u.id for u in attached]
+        )
 
     async def prepare_edit(self, who: Principal, req: chat_pb2.EditMessageRequest) -> PreparedTurn:
         await self._throttle(who)
@@ -184,7 +192,23 @@ class TurnService:
         database = await self._database(who, chat, req.integration_id)
         history = await self._history(chat.id, before_seq=target.seq)
         context = await self._context(who, text, engine, database, history)
-        return PreparedTurn(who, chat, text, context, engine.answer(context), engine, edit_of=target)
+        # The new user turn keeps the files the edited one had (they are linked to its new id).
+        uploads = list(target.meta.get("uploads") or [])
+        upload_ids = [u["id"] for u in uploads]
+        if upload_ids:
+            passages = await self._uploads.passages(who, chat.id, text, upload_ids)
+            context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
+        return PreparedTurn(
+            who,
+            chat,
+            text,
+            context,
+            engine.answer(context),
+            engine,
+            edit_of=target,
+            user_meta={"uploads": uploads} if uploads else {},
+            upload_ids=upload_ids,
+        )
 
     # --- the stream ------------------------------------------------------------------------
 
@@ -200,6 +224,8 @@ class TurnService:
         meta: dict[str, Any] = {"model": turn.engine.model_id, "visualizations": []}
         finished = storing_answer = False
         try:
+            if turn.upload_ids:
+                await self._uploads.link(turn.who, turn.chat.id, user.id, turn.upload_ids)
             output_started = False
             async with asyncio.timeout(self._turn_timeout):
                 async for event in turn.source:

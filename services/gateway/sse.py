@@ -26,5 +26,5 @@ def sse_response(stream: TurnStream, keepalive: float) -> StreamingResponse:
             # The client went away (or the turn ended): stop the server-side work with it.
             stream.cancel()
 
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)

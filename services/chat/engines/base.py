@@ -25,6 +25,15 @@ class TurnContext:
     model: str = ""
     organization_rules: list[str] = field(default_factory=list)
     memories: list[str] = field(default_factory=list)
+    # Passages of the files attached to this turn most relevant to the question.
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    upload_id: str
+    filename: str
+    text: str
 
 
 @dataclass(frozen=True)
