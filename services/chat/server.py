@@ -11,6 +11,7 @@ from services.chat.auth_servicer import AuthServicer
 from services.chat.chat_servicer import ChatServicer
 from services.chat.crypto import UrlCipher
 from services.chat.engines.embedded import EmbeddedEngine
+from services.chat.engines.openai_compat import engines_from_settings
 from services.chat.engines.registry import EngineRegistry
 from services.chat.integration_servicer import IntegrationServicer
 from services.chat.memory_servicer import AdminMemoryServicer, UserMemoryServicer
@@ -63,7 +64,11 @@ async def main() -> None:
     limiter = make_rate_limiter(settings.redis_url)
     secret = settings.resolved_jwt_secret()
     engines = EngineRegistry(
-        [EmbeddedEngine(stream_delay=settings.stream_delay_ms / 1000, query_timeout=settings.query_timeout)]
+        [
+            EmbeddedEngine(stream_delay=settings.stream_delay_ms / 1000, query_timeout=settings.query_timeout),
+            *engines_from_settings(settings),
+        ],
+        default=settings.default_model or None,
     )
     cipher = UrlCipher(settings.resolved_encryption_key())
     memories, rules = MemoryStore(store.engine), RuleStore(store.engine)

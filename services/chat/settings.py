@@ -27,6 +27,15 @@ class ChatSettings(ServiceSettings):
     query_timeout: float = Field(default=15.0, alias="QUERY_TIMEOUT_SECONDS")
     # Pace of the embedded engine's text deltas (a typing effect); 0 streams as fast as possible.
     stream_delay_ms: int = Field(default=0, alias="ENGINE_STREAM_DELAY_MS")
+    # OpenAI-compatible models (engines/openai_compat.py): `id[=Display name],...`; none while empty.
+    openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")
+    openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")
+    openai_models: str = Field(default="", alias="OPENAI_MODELS")
+    openai_max_steps: int = Field(default=8, ge=1, alias="OPENAI_MAX_STEPS")
+    openai_max_tokens: int = Field(default=1024, ge=1, alias="OPENAI_MAX_TOKENS")
+    openai_timeout: float = Field(default=120.0, gt=0, alias="OPENAI_TIMEOUT_SECONDS")
+    # The model_id used when a turn names none; the embedded engine when unset or unknown.
+    default_model: str = Field(default="", alias="DEFAULT_MODEL")
     # A user message left without an answer for this long (a crashed turn) gets an error marker.
     turn_recovery_grace: float = Field(default=330.0, alias="TURN_RECOVERY_GRACE_SECONDS")
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from services.chat.engines.base import Engine
 from services.common.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 
 class EngineRegistry:
@@ -11,6 +15,8 @@ class EngineRegistry:
         if not engines:
             raise ValueError("at least one engine is needed")
         self._engines = {e.model_id: e for e in engines}
+        if default and default not in self._engines:
+            log.warning("DEFAULT_MODEL %r is not an available model; using %r", default, engines[0].model_id)
         self.default = default if default in self._engines else engines[0].model_id
 
     def get(self, model_id: str | None) -> Engine:
