@@ -142,26 +142,37 @@ def test_no_heartbeat_without_opting_in(slow_stack, chat) -> None:
         assert "heartbeat" not in [name for name, _ in ws_collect(ws)]
 
 
-def test_sigterm_drains_an_in_flight_turn(slow_stack, chat) -> None:
-    org, http, chat_id = chat
-    result: list = []
+def _turn_in_thread(stack, org, chat_id: str, result: list) -> tuple[threading.Thread, threading.Event]:
+    """Run a gRPC turn in a thread; the event is set once the answer has started streaming."""
+    answering = threading.Event()
 
     def run() -> None:
-        with grpc.insecure_channel(slow_stack.chat_target) as channel:
+        with grpc.insecure_channel(stack.chat_target) as channel:
             stream = chat_pb2_grpc.ChatServiceStub(channel).SendMessage(
                 chat_pb2.SendMessageRequest(chat_id=chat_id, message=QUESTION),
                 metadata=[("authorization", f"Bearer {org.token()}")],
                 timeout=60,
             )
             try:
-                result.extend(r.event.WhichOneof("event") for r in stream)
+                for response in stream:
+                    kind = response.event.WhichOneof("event")
+                    result.append(kind)
+                    if kind == "text_delta":
+                        answering.set()
             except grpc.RpcError as err:
                 result.append(err.code())
 
-    reader = threading.Thread(target=run)
-    reader.start()
-    time.sleep(0.8)  # mid-answer
-    slow_stack.restart("chat")  # SIGTERM, wait for exit, start again
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert answering.wait(30), result
+    return thread, answering
+
+
+def test_sigterm_drains_an_in_flight_turn(slow_stack, chat) -> None:
+    org, http, chat_id = chat
+    result: list = []
+    reader, _ = _turn_in_thread(slow_stack, org, chat_id, result)
+    slow_stack.restart("chat")  # SIGTERM mid-answer, wait for exit, start again
     reader.join(30)
     assert result[-1] == "message", result  # the stream finished before the process exited
     assert [m["role"] for m in _history(http, chat_id)] == ["user", "assistant"]
@@ -169,24 +180,11 @@ def test_sigterm_drains_an_in_flight_turn(slow_stack, chat) -> None:
 
 def test_a_crash_mid_turn_leaves_a_consistent_history(slow_stack, chat) -> None:
     org, http, chat_id = chat
-
-    def run() -> None:
-        with grpc.insecure_channel(slow_stack.chat_target) as channel:
-            stream = chat_pb2_grpc.ChatServiceStub(channel).SendMessage(
-                chat_pb2.SendMessageRequest(chat_id=chat_id, message=QUESTION),
-                metadata=[("authorization", f"Bearer {org.token()}")],
-                timeout=60,
-            )
-            try:
-                list(stream)
-            except grpc.RpcError:
-                pass
-
-    reader = threading.Thread(target=run)
-    reader.start()
-    time.sleep(0.8)
+    result: list = []
+    reader, _ = _turn_in_thread(slow_stack, org, chat_id, result)
     slow_stack.restart("chat", kill=True, env={"TURN_RECOVERY_GRACE_SECONDS": "0"})
     reader.join(30)
+    assert result[-1] != "message"  # the process died mid-answer
     history = _history(http, chat_id)
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert history[1]["metadata"]["interrupted"] is True and history[1]["metadata"]["error_code"] == "INTERNAL"
