@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from services.chat.attachment_tables import AttachmentTables
 from services.chat.auth_servicer import AuthServicer
 from services.chat.chat_servicer import ChatServicer
 from services.chat.crypto import UrlCipher
@@ -82,6 +83,7 @@ async def main() -> None:
         turn_timeout=settings.turn_timeout,
         saved_queries=SavedQueryStore(store.engine),
         uploads=uploads,
+        tables=AttachmentTables(uploads, settings.data_dir / "attachments"),
         memories=memories,
         rules=rules,
         query_timeout=settings.query_timeout,

@@ -17,6 +17,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
+from services.chat.attachment_tables import AttachmentTables
 from services.chat.crypto import UrlCipher
 from services.chat.engines.base import Attachment, Database, Delta, Engine, EngineEvent, Note, Status, TurnContext, Viz
 from services.chat.engines.registry import EngineRegistry
@@ -81,6 +82,7 @@ class TurnService:
         turn_timeout: float,
         saved_queries: SavedQueryStore,
         uploads: UploadClient,
+        tables: AttachmentTables,
         memories: MemoryStore,
         rules: RuleStore,
         query_timeout: float = 15.0,
@@ -94,6 +96,7 @@ class TurnService:
         self._turn_timeout = turn_timeout
         self._saved_queries = saved_queries
         self._uploads = uploads
+        self._tables = tables
         self._memories = memories
         self._rules = rules
         self._query_timeout = query_timeout
@@ -138,6 +141,13 @@ class TurnService:
             memories=[m.content for m in memories],
         )
 
+    async def _attach(self, who: Principal, chat_id: str, context: TurnContext, uploads: list[dict[str, Any]]) -> None:
+        """Give the engine the attached files: relevant passages, and a spreadsheet as a database."""
+        ids = [u["id"] for u in uploads]
+        passages = await self._uploads.passages(who, chat_id, context.question, ids)
+        context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
+        context.database = await self._tables.pick(who, uploads, context.question, context.database)
+
     @staticmethod
     def _text(value: str, field_name: str) -> str:
         if not value.strip():
@@ -159,8 +169,7 @@ class TurnService:
         attached = await self._uploads.attachable(who, chat.id, list(req.upload_ids)) if req.upload_ids else []
         if attached:
             user_meta["uploads"] = [upload_meta(u) for u in attached]
-            passages = await self._uploads.passages(who, chat.id, text, [u.id for u in attached])
-            context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
+            await self._attach(who, chat.id, context, user_meta["uploads"])
         values = _struct_values(req.parameters) if req.HasField("parameters") else {}
         if req.saved_query_id:
             query = (await run_sync(self._saved_queries.get, who.organization_id, req.saved_query_id)).query
@@ -196,8 +205,7 @@ class TurnService:
         uploads = list(target.meta.get("uploads") or [])
         upload_ids = [u["id"] for u in uploads]
         if upload_ids:
-            passages = await self._uploads.passages(who, chat.id, text, upload_ids)
-            context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
+            await self._attach(who, chat.id, context, uploads)
         return PreparedTurn(
             who,
             chat,

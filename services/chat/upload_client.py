@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -72,6 +72,20 @@ class UploadClient:
     ) -> list[upload_pb2.UploadChunk]:
         request = upload_pb2.SearchUploadChunksRequest(chat_id=chat_id, query=query, upload_ids=upload_ids, limit=limit)
         return list((await self._call(who, self._stub.SearchUploadChunks, request)).chunks)
+
+    async def read_table(
+        self, who: Principal, upload_id: str, max_rows: int
+    ) -> AsyncIterator[upload_pb2.ReadUploadTableResponse]:
+        call = self._stub.ReadUploadTable(
+            upload_pb2.ReadUploadTableRequest(upload_id=upload_id, max_rows=max_rows),
+            metadata=[("authorization", f"Bearer {who.token}")],
+            timeout=self._deadline * 6,
+        )
+        try:
+            async for part in call:
+                yield part
+        except grpc.aio.AioRpcError as err:
+            raise from_rpc_error(err) from None
 
     async def close(self) -> None:
         await self._channel.close()

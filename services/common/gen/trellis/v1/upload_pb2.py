@@ -23,10 +23,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/upload.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"V\n\x0cUploadHeader\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x15\n\rdeclared_type\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x03\"X\n\x11UploadFileRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.trellis.v1.UploadHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\xf7\x01\n\x06Upload\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hat_id\x18\x02 \x01(\t\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\x12\x11\n\tmime_type\x18\x04 \x01(\t\x12\x11\n\tfile_size\x18\x05 \x01(\x05\x12\x13\n\x0bupload_type\x18\x06 \x01(\t\x12\x14\n\x0cstorage_path\x18\x07 \x01(\t\x12\x15\n\rpresigned_url\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\nmessage_id\x18\n \x01(\tH\x00\x88\x01\x01\x42\r\n\x0b_message_id\"8\n\x12UploadFileResponse\x12\"\n\x06upload\x18\x01 \x01(\x0b\x32\x12.trellis.v1.Upload\"%\n\x12ListUploadsRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\"K\n\x13ListUploadsResponse\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12#\n\x07uploads\x18\x02 \x03(\x0b\x32\x12.trellis.v1.Upload\"(\n\x13\x44\x65leteUploadRequest\x12\x11\n\tupload_id\x18\x01 \x01(\t\"\'\n\x14\x44\x65leteUploadResponse\x12\x0f\n\x07message\x18\x01 \x01(\t\"\'\n\x11GetUploadsRequest\x12\x12\n\nupload_ids\x18\x01 \x03(\t\"9\n\x12GetUploadsResponse\x12#\n\x07uploads\x18\x01 \x03(\x0b\x32\x12.trellis.v1.Upload\"M\n\x12LinkUploadsRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12\x12\n\nupload_ids\x18\x03 \x03(\t\":\n\x13LinkUploadsResponse\x12#\n\x07uploads\x18\x01 \x03(\x0b\x32\x12.trellis.v1.Upload\"^\n\x19SearchUploadChunksRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\r\n\x05query\x18\x02 \x01(\t\x12\x12\n\nupload_ids\x18\x03 \x03(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\"^\n\x0bUploadChunk\x12\x11\n\tupload_id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x05\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\r\n\x05score\x18\x05 \x01(\x01\"E\n\x1aSearchUploadChunksResponse\x12\'\n\x06\x63hunks\x18\x01 \x03(\x0b\x32\x17.trellis.v1.UploadChunk2\xcf\x04\n\rUploadService\x12M\n\nUploadFile\x12\x1d.trellis.v1.UploadFileRequest\x1a\x1e.trellis.v1.UploadFileResponse(\x01\x12s\n\x0bListUploads\x12\x1e.trellis.v1.ListUploadsRequest\x1a\x1f.trellis.v1.ListUploadsResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/chats/{chat_id}/uploads\x12x\n\x0c\x44\x65leteUpload\x12\x1f.trellis.v1.DeleteUploadRequest\x1a .trellis.v1.DeleteUploadResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/chats/uploads/{upload_id}\x12K\n\nGetUploads\x12\x1d.trellis.v1.GetUploadsRequest\x1a\x1e.trellis.v1.GetUploadsResponse\x12N\n\x0bLinkUploads\x12\x1e.trellis.v1.LinkUploadsRequest\x1a\x1f.trellis.v1.LinkUploadsResponse\x12\x63\n\x12SearchUploadChunks\x12%.trellis.v1.SearchUploadChunksRequest\x1a&.trellis.v1.SearchUploadChunksResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/upload.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"V\n\x0cUploadHeader\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x15\n\rdeclared_type\x18\x03 \x01(\t\x12\x0c\n\x04size\x18\x04 \x01(\x03\"X\n\x11UploadFileRequest\x12*\n\x06header\x18\x01 \x01(\x0b\x32\x18.trellis.v1.UploadHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\xf7\x01\n\x06Upload\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hat_id\x18\x02 \x01(\t\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\x12\x11\n\tmime_type\x18\x04 \x01(\t\x12\x11\n\tfile_size\x18\x05 \x01(\x05\x12\x13\n\x0bupload_type\x18\x06 \x01(\t\x12\x14\n\x0cstorage_path\x18\x07 \x01(\t\x12\x15\n\rpresigned_url\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\nmessage_id\x18\n \x01(\tH\x00\x88\x01\x01\x42\r\n\x0b_message_id\"8\n\x12UploadFileResponse\x12\"\n\x06upload\x18\x01 \x01(\x0b\x32\x12.trellis.v1.Upload\"%\n\x12ListUploadsRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\"K\n\x13ListUploadsResponse\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12#\n\x07uploads\x18\x02 \x03(\x0b\x32\x12.trellis.v1.Upload\"(\n\x13\x44\x65leteUploadRequest\x12\x11\n\tupload_id\x18\x01 \x01(\t\"\'\n\x14\x44\x65leteUploadResponse\x12\x0f\n\x07message\x18\x01 \x01(\t\"\'\n\x11GetUploadsRequest\x12\x12\n\nupload_ids\x18\x01 \x03(\t\"9\n\x12GetUploadsResponse\x12#\n\x07uploads\x18\x01 \x03(\x0b\x32\x12.trellis.v1.Upload\"M\n\x12LinkUploadsRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12\x12\n\nupload_ids\x18\x03 \x03(\t\":\n\x13LinkUploadsResponse\x12#\n\x07uploads\x18\x01 \x03(\x0b\x32\x12.trellis.v1.Upload\"^\n\x19SearchUploadChunksRequest\x12\x0f\n\x07\x63hat_id\x18\x01 \x01(\t\x12\r\n\x05query\x18\x02 \x01(\t\x12\x12\n\nupload_ids\x18\x03 \x03(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\"^\n\x0bUploadChunk\x12\x11\n\tupload_id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x05\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\r\n\x05score\x18\x05 \x01(\x01\"E\n\x1aSearchUploadChunksResponse\x12\'\n\x06\x63hunks\x18\x01 \x03(\x0b\x32\x17.trellis.v1.UploadChunk\"=\n\x16ReadUploadTableRequest\x12\x11\n\tupload_id\x18\x01 \x01(\t\x12\x10\n\x08max_rows\x18\x02 \x01(\x05\"g\n\x17ReadUploadTableResponse\x12\x0f\n\x07headers\x18\x01 \x03(\t\x12(\n\x04rows\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.ListValue\x12\x11\n\ttruncated\x18\x03 \x01(\x08\x32\xad\x05\n\rUploadService\x12M\n\nUploadFile\x12\x1d.trellis.v1.UploadFileRequest\x1a\x1e.trellis.v1.UploadFileResponse(\x01\x12s\n\x0bListUploads\x12\x1e.trellis.v1.ListUploadsRequest\x1a\x1f.trellis.v1.ListUploadsResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/chats/{chat_id}/uploads\x12x\n\x0c\x44\x65leteUpload\x12\x1f.trellis.v1.DeleteUploadRequest\x1a .trellis.v1.DeleteUploadResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/chats/uploads/{upload_id}\x12K\n\nGetUploads\x12\x1d.trellis.v1.GetUploadsRequest\x1a\x1e.trellis.v1.GetUploadsResponse\x12N\n\x0bLinkUploads\x12\x1e.trellis.v1.LinkUploadsRequest\x1a\x1f.trellis.v1.LinkUploadsResponse\x12\x63\n\x12SearchUploadChunks\x12%.trellis.v1.SearchUploadChunksRequest\x1a&.trellis.v1.SearchUploadChunksResponse\x12\\\n\x0fReadUploadTable\x12\".trellis.v1.ReadUploadTableRequest\x1a#.trellis.v1.ReadUploadTableResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,36 +38,40 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UPLOADSERVICE'].methods_by_name['ListUploads']._serialized_options = b'\202\323\344\223\002\035\022\033/v1/chats/{chat_id}/uploads'
   _globals['_UPLOADSERVICE'].methods_by_name['DeleteUpload']._loaded_options = None
   _globals['_UPLOADSERVICE'].methods_by_name['DeleteUpload']._serialized_options = b'\202\323\344\223\002\037*\035/v1/chats/uploads/{upload_id}'
-  _globals['_UPLOADHEADER']._serialized_start=102
-  _globals['_UPLOADHEADER']._serialized_end=188
-  _globals['_UPLOADFILEREQUEST']._serialized_start=190
-  _globals['_UPLOADFILEREQUEST']._serialized_end=278
-  _globals['_UPLOAD']._serialized_start=281
-  _globals['_UPLOAD']._serialized_end=528
-  _globals['_UPLOADFILERESPONSE']._serialized_start=530
-  _globals['_UPLOADFILERESPONSE']._serialized_end=586
-  _globals['_LISTUPLOADSREQUEST']._serialized_start=588
-  _globals['_LISTUPLOADSREQUEST']._serialized_end=625
-  _globals['_LISTUPLOADSRESPONSE']._serialized_start=627
-  _globals['_LISTUPLOADSRESPONSE']._serialized_end=702
-  _globals['_DELETEUPLOADREQUEST']._serialized_start=704
-  _globals['_DELETEUPLOADREQUEST']._serialized_end=744
-  _globals['_DELETEUPLOADRESPONSE']._serialized_start=746
-  _globals['_DELETEUPLOADRESPONSE']._serialized_end=785
-  _globals['_GETUPLOADSREQUEST']._serialized_start=787
-  _globals['_GETUPLOADSREQUEST']._serialized_end=826
-  _globals['_GETUPLOADSRESPONSE']._serialized_start=828
-  _globals['_GETUPLOADSRESPONSE']._serialized_end=885
-  _globals['_LINKUPLOADSREQUEST']._serialized_start=887
-  _globals['_LINKUPLOADSREQUEST']._serialized_end=964
-  _globals['_LINKUPLOADSRESPONSE']._serialized_start=966
-  _globals['_LINKUPLOADSRESPONSE']._serialized_end=1024
-  _globals['_SEARCHUPLOADCHUNKSREQUEST']._serialized_start=1026
-  _globals['_SEARCHUPLOADCHUNKSREQUEST']._serialized_end=1120
-  _globals['_UPLOADCHUNK']._serialized_start=1122
-  _globals['_UPLOADCHUNK']._serialized_end=1216
-  _globals['_SEARCHUPLOADCHUNKSRESPONSE']._serialized_start=1218
-  _globals['_SEARCHUPLOADCHUNKSRESPONSE']._serialized_end=1287
-  _globals['_UPLOADSERVICE']._serialized_start=1290
-  _globals['_UPLOADSERVICE']._serialized_end=1881
+  _globals['_UPLOADHEADER']._serialized_start=132
+  _globals['_UPLOADHEADER']._serialized_end=218
+  _globals['_UPLOADFILEREQUEST']._serialized_start=220
+  _globals['_UPLOADFILEREQUEST']._serialized_end=308
+  _globals['_UPLOAD']._serialized_start=311
+  _globals['_UPLOAD']._serialized_end=558
+  _globals['_UPLOADFILERESPONSE']._serialized_start=560
+  _globals['_UPLOADFILERESPONSE']._serialized_end=616
+  _globals['_LISTUPLOADSREQUEST']._serialized_start=618
+  _globals['_LISTUPLOADSREQUEST']._serialized_end=655
+  _globals['_LISTUPLOADSRESPONSE']._serialized_start=657
+  _globals['_LISTUPLOADSRESPONSE']._serialized_end=732
+  _globals['_DELETEUPLOADREQUEST']._serialized_start=734
+  _globals['_DELETEUPLOADREQUEST']._serialized_end=774
+  _globals['_DELETEUPLOADRESPONSE']._serialized_start=776
+  _globals['_DELETEUPLOADRESPONSE']._serialized_end=815
+  _globals['_GETUPLOADSREQUEST']._serialized_start=817
+  _globals['_GETUPLOADSREQUEST']._serialized_end=856
+  _globals['_GETUPLOADSRESPONSE']._serialized_start=858
+  _globals['_GETUPLOADSRESPONSE']._serialized_end=915
+  _globals['_LINKUPLOADSREQUEST']._serialized_start=917
+  _globals['_LINKUPLOADSREQUEST']._serialized_end=994
+  _globals['_LINKUPLOADSRESPONSE']._serialized_start=996
+  _globals['_LINKUPLOADSRESPONSE']._serialized_end=1054
+  _globals['_SEARCHUPLOADCHUNKSREQUEST']._serialized_start=1056
+  _globals['_SEARCHUPLOADCHUNKSREQUEST']._serialized_end=1150
+  _globals['_UPLOADCHUNK']._serialized_start=1152
+  _globals['_UPLOADCHUNK']._serialized_end=1246
+  _globals['_SEARCHUPLOADCHUNKSRESPONSE']._serialized_start=1248
+  _globals['_SEARCHUPLOADCHUNKSRESPONSE']._serialized_end=1317
+  _globals['_READUPLOADTABLEREQUEST']._serialized_start=1319
+  _globals['_READUPLOADTABLEREQUEST']._serialized_end=1380
+  _globals['_READUPLOADTABLERESPONSE']._serialized_start=1382
+  _globals['_READUPLOADTABLERESPONSE']._serialized_end=1485
+  _globals['_UPLOADSERVICE']._serialized_start=1488
+  _globals['_UPLOADSERVICE']._serialized_end=2173
 # @@protoc_insertion_point(module_scope)

@@ -65,6 +65,11 @@ class UploadServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.FromString,
                 _registered_method=True)
+        self.ReadUploadTable = channel.unary_stream(
+                '/trellis.v1.UploadService/ReadUploadTable',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
+                _registered_method=True)
 
 
 class UploadServiceServicer:
@@ -112,6 +117,14 @@ class UploadServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReadUploadTable(self, request, context):
+        """ReadUploadTable streams the rows of a CSV or XLSX upload (first sheet), so the Chat service
+        can answer questions about an attached spreadsheet with SQL. The first message has the headers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UploadServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -144,6 +157,11 @@ def add_UploadServiceServicer_to_server(servicer, server):
                     servicer.SearchUploadChunks,
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.SerializeToString,
+            ),
+            'ReadUploadTable': grpc.unary_stream_rpc_method_handler(
+                    servicer.ReadUploadTable,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -309,6 +327,33 @@ class UploadService:
             '/trellis.v1.UploadService/SearchUploadChunks',
             trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReadUploadTable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/trellis.v1.UploadService/ReadUploadTable',
+            trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
             options,
             channel_credentials,
             insecure,
