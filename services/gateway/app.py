@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 
 from services.common.errors import ApiError
+from services.common.ratelimit import make_rate_limiter
 from services.gateway.clients import ServiceClients
 from services.gateway.connection_cap import make_connection_cap
 from services.gateway.errors import api_error_handler, http_exception_handler, unhandled_error_handler
@@ -37,9 +38,11 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         app.state.jwt_secret = settings.resolved_jwt_secret()
         app.state.settings = settings
         app.state.connection_cap = make_connection_cap(settings.redis_url)
+        app.state.rate_limiter = make_rate_limiter(settings.redis_url)
         yield
         await app.state.clients.close()
         await app.state.connection_cap.close()
+        await app.state.rate_limiter.close()
 
     return Starlette(
         routes=[

@@ -21,3 +21,9 @@ class GatewaySettings(ServiceSettings):
     ws_auth_timeout: float = Field(default=10.0, alias="WS_AUTH_TIMEOUT_SECONDS")
     ws_max_per_token: int = Field(default=3, alias="WS_MAX_CONNECTIONS_PER_TOKEN")
     redis_url: str = Field(default="", alias="REDIS_URL")
+    # POST /v1/chats/uploads: files per request, bytes per file (30 MB, counted as MiB), requests per
+    # minute per JWT jti, and the deadline of one file's UploadFile stream.
+    upload_max_files: int = Field(default=5, alias="UPLOAD_MAX_FILES")
+    upload_max_file_bytes: int = Field(default=30 * 1024 * 1024, alias="UPLOAD_MAX_FILE_BYTES")
+    upload_rate_per_minute: int = Field(default=30, alias="UPLOAD_RATE_PER_MINUTE")
+    upload_deadline: float = Field(default=600.0, alias="UPLOAD_DEADLINE_SECONDS")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from services.common.database import utcnow
@@ -12,7 +12,10 @@ from services.common.database import utcnow
 
 class Upload(SQLModel, table=True):
     __tablename__ = "uploads"
-    __table_args__ = (Index("ix_uploads_chat_created", "chat_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_uploads_chat_created", "chat_id", "created_at"),
+        Index("ix_uploads_owner_chat", "organization_id", "member_id", "chat_id"),
+    )
     id: str = Field(primary_key=True, max_length=64)
     organization_id: str = Field(max_length=64, index=True)
     member_id: str = Field(max_length=64)
@@ -27,4 +30,27 @@ class Upload(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-TABLES = {"uploads"}
+class UploadChunk(SQLModel, table=True):
+    """A piece of an upload's text (PDF page text, CSV/XLSX rows, an image caption) for retrieval.
+
+    The full-text index over `text` is dialect-specific and lives outside this model (migration
+    0002): an FTS5 table kept in sync by triggers on SQLite, a generated `tsv` column with a GIN
+    index on PostgreSQL (see services/upload/index.py).
+    """
+
+    __tablename__ = "upload_chunks"
+    __table_args__ = (
+        Index("ix_upload_chunks_upload", "upload_id", "chunk_index"),
+        Index("ix_upload_chunks_owner_chat", "organization_id", "member_id", "chat_id"),
+    )
+    # INTEGER PRIMARY KEY: SQLite's rowid, which the FTS5 table refers to.
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    upload_id: str = Field(sa_column=Column(String(64), ForeignKey("uploads.id", ondelete="CASCADE"), nullable=False))
+    organization_id: str = Field(max_length=64)
+    member_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    chunk_index: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+TABLES = {"uploads", "upload_chunks"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 from pathlib import Path
 
 import grpc
@@ -19,7 +20,23 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version_upload"
 
 
+def release_large_buffers() -> None:
+    """Return multi-MiB buffers (S3 parts, staged chunks) to the OS as soon as they are freed.
+
+    glibc raises its mmap threshold each time a large block is freed, after which blocks of S3-part
+    size come from the heap and stay resident: memory would then follow the largest upload seen.
+    Pinning the threshold keeps the service's footprint flat whatever the file size.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return
+    m_mmap_threshold = -3
+    libc.mallopt(m_mmap_threshold, 256 * 1024)
+
+
 async def main() -> None:
+    release_large_buffers()
     settings = UploadSettings()
     configure_logging(settings.log_level)
     url = settings.resolved_database_url()
@@ -35,11 +52,21 @@ async def main() -> None:
         region=settings.s3_region,
     )
     await asyncio.to_thread(storage.ensure_bucket)
+    tmp_dir = settings.resolved_tmp_dir()
+    for stale in tmp_dir.glob("*.part"):  # staged by a process that died mid-upload
+        stale.unlink(missing_ok=True)
     chat_channel = grpc.aio.insecure_channel(settings.chat_target)
     jwt_secret = settings.resolved_jwt_secret()
 
     def register(server: grpc.aio.Server) -> list[str]:
-        servicer = UploadServicer(store, storage, chat_pb2_grpc.ChatServiceStub(chat_channel), settings.rpc_deadline)
+        servicer = UploadServicer(
+            store,
+            storage,
+            chat_pb2_grpc.ChatServiceStub(chat_channel),
+            settings.rpc_deadline,
+            max_file_bytes=settings.max_file_bytes,
+            tmp_dir=tmp_dir,
+        )
         upload_pb2_grpc.add_UploadServiceServicer_to_server(servicer, server)
         return [upload_pb2.DESCRIPTOR.services_by_name["UploadService"].full_name]
 

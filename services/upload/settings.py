@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field
 
 from services.common.secret_files import load_or_create
@@ -19,9 +21,18 @@ class UploadSettings(ServiceSettings):
     s3_secure: bool = Field(default=False, alias="S3_SECURE")
     s3_region: str = Field(default="us-east-1", alias="S3_REGION")
     rpc_deadline: float = Field(default=10.0, alias="GRPC_DEADLINE_SECONDS")
+    # Largest file accepted (contract: 30 MB, counted as MiB); enforced while the bytes arrive.
+    max_file_bytes: int = Field(default=30 * 1024 * 1024, alias="UPLOAD_MAX_FILE_BYTES")
+    # Where a file is staged while it streams to S3 (the parsers read it there); default DATA_DIR/tmp/uploads.
+    tmp_dir: str = Field(default="", alias="UPLOAD_TMP_DIR")
 
     def resolved_database_url(self) -> str:
         return self.database_url or self.sqlite_default("upload.db")
+
+    def resolved_tmp_dir(self) -> Path:
+        path = Path(self.tmp_dir) if self.tmp_dir else self.data_dir / "tmp" / "uploads"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
 
     def resolved_s3_credentials(self) -> tuple[str, str]:
         # The embedded SeaweedFS reads the same generated files, so both sides agree.

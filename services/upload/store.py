@@ -1,24 +1,33 @@
-"""Persistence of upload rows; every query is scoped to the organization and member."""
+"""Persistence of upload rows and their text chunks; every query is scoped to the organization and member."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from services.common.errors import ApiError
 from services.common.ids import canonical_uuid
-from services.upload.models import Upload
+from services.upload import index
+from services.upload.models import Upload, UploadChunk
+
+INSERT_BATCH = 500
 
 
 class UploadStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
     def list_for_chat(self, org_id: str, member_id: str, chat_id: str) -> list[Upload]:
         with Session(self.engine, expire_on_commit=False) as s:
             stmt = (
                 select(Upload)
                 .where(Upload.organization_id == org_id, Upload.member_id == member_id, Upload.chat_id == chat_id)
-                .order_by(col(Upload.created_at))
+                .order_by(col(Upload.created_at), col(Upload.id))
             )
             return list(s.exec(stmt).all())
 
@@ -32,9 +41,83 @@ class UploadStore:
                 return None
             return row
 
+    def get_many_owned(self, org_id: str, member_id: str, upload_ids: list[str]) -> list[Upload]:
+        """The caller's uploads among `upload_ids`, in the order asked (unknown or foreign ids left out)."""
+        keys = list(dict.fromkeys(k for k in (canonical_uuid(i) for i in upload_ids) if k))
+        if not keys:
+            return []
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(Upload).where(
+                col(Upload.id).in_(keys), Upload.organization_id == org_id, Upload.member_id == member_id
+            )
+            found = {row.id: row for row in s.exec(stmt).all()}
+        return [found[k] for k in keys if k in found]
+
+    def create(self, row: Upload, chunks: list[str]) -> Upload:
+        """The upload row and its chunks (so its index entries) in one transaction."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            s.add(row)
+            s.flush()
+            values = [
+                {
+                    "upload_id": row.id,
+                    "organization_id": row.organization_id,
+                    "member_id": row.member_id,
+                    "chat_id": row.chat_id,
+                    "chunk_index": i,
+                    "text": text,
+                }
+                for i, text in enumerate(chunks)
+            ]
+            for start in range(0, len(values), INSERT_BATCH):
+                s.execute(insert(UploadChunk), values[start : start + INSERT_BATCH])
+            s.commit()
+        return row
+
     def delete(self, upload_id: str) -> None:
+        """The row and its index entries (the chunks; the FTS triggers or tsv column follow them)."""
         with Session(self.engine) as s:
-            row = s.get(Upload, upload_id)
-            if row is not None:
-                s.delete(row)
-                s.commit()
+            s.execute(delete(UploadChunk).where(col(UploadChunk.upload_id) == upload_id))
+            s.execute(delete(Upload).where(col(Upload.id) == upload_id))
+            s.commit()
+
+    def link(self, org_id: str, member_id: str, chat_id: str, message_id: str, upload_ids: list[str]) -> list[Upload]:
+        """Attach the caller's uploads of `chat_id` to a user message: all of them or none."""
+        keys = [canonical_uuid(i) for i in upload_ids]
+        with Session(self.engine, expire_on_commit=False) as s:
+            wanted = list(dict.fromkeys(k for k in keys if k))
+            stmt = select(Upload).where(
+                col(Upload.id).in_(wanted),
+                Upload.organization_id == org_id,
+                Upload.member_id == member_id,
+                Upload.chat_id == chat_id,
+            )
+            found = {row.id: row for row in s.exec(stmt).all()} if wanted else {}
+            for raw, key in zip(upload_ids, keys, strict=True):
+                if key is None or key not in found:
+                    raise ApiError("NOT_FOUND", f"Upload not found: {raw}")
+            s.execute(update(Upload).where(col(Upload.id).in_(wanted)).values(message_id=message_id))
+            s.commit()
+            for row in found.values():
+                row.message_id = message_id
+        return [found[k] for k in wanted]
+
+    def search(
+        self,
+        org_id: str,
+        member_id: str,
+        chat_id: str,
+        query: str,
+        upload_ids: list[str],
+        limit: int,
+    ) -> list[index.Hit]:
+        keys = [k for k in (canonical_uuid(i) for i in upload_ids) if k]
+        if upload_ids and not keys:
+            return []
+        with self.engine.connect() as conn:
+            hits = index.search(conn, org_id, member_id, chat_id, query, keys, limit)
+            if not hits and keys:
+                # Nothing matched the words, but the caller named the files (a message's attachments):
+                # their opening chunks are the best context there is.
+                hits = index.leading_chunks(conn, org_id, member_id, chat_id, keys, limit)
+        return hits
