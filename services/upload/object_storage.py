@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import BinaryIO
 
 import urllib3
@@ -63,6 +64,13 @@ class ObjectStorage:
             return self.client.presigned_get_object(self.bucket, key, expires=PRESIGN_EXPIRY)
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise ApiError("STORAGE_UNAVAILABLE", f"Object storage is unavailable: {exc}") from None
+
+    def download(self, key: str, path: Path) -> None:
+        """Copy an object to a local file (streamed by the client, never whole in memory)."""
+        try:
+            self.client.fget_object(self.bucket, key, str(path))
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise storage_error(exc) from None
 
     def remove(self, key: str) -> None:
         try:

@@ -11,8 +11,10 @@ what was written, so a refused file leaves no object and no row.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
+import secrets
 import unicodedata
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,10 +33,13 @@ from services.upload import parsers
 from services.upload.models import Upload
 from services.upload.object_storage import ObjectStorage, StreamingPut
 from services.upload.store import UploadStore
+from services.upload.table_reader import read_rows
 
 log = logging.getLogger(__name__)
 DEFAULT_SEARCH_LIMIT = 8
 MAX_SEARCH_LIMIT = 50
+MAX_TABLE_ROWS = 200_000  # an attached sheet becomes a table for SQL; bigger ones are cut
+TABLE_BATCH = 1000
 MAX_FILENAME = 255
 DRAIN_SECONDS = 30  # how long a refused file's remaining bytes are read (and dropped) at most
 
@@ -311,6 +316,43 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
             list(request.upload_ids),
         )
         return upload_pb2.LinkUploadsResponse(uploads=[await run_sync(self._to_proto, row) for row in rows])
+
+    async def ReadUploadTable(  # noqa: N802
+        self, request: upload_pb2.ReadUploadTableRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[upload_pb2.ReadUploadTableResponse]:
+        who = current_principal()
+        row = await run_sync(self._store.get_owned, who.organization_id, who.member_id, request.upload_id)
+        if row is None:
+            raise ApiError("NOT_FOUND", "Upload not found")
+        limit = min(request.max_rows or MAX_TABLE_ROWS, MAX_TABLE_ROWS)
+        self._tmp_dir.mkdir(parents=True, exist_ok=True)
+        local = self._tmp_dir / f"{row.id}.{secrets.token_hex(4)}.read"
+        try:
+            await run_sync(self._storage.download, row.storage_key, local)
+            rows = read_rows(local, row.mime_type, row.filename)
+            header = await run_sync(next, rows, None)
+            if header is None:
+                yield upload_pb2.ReadUploadTableResponse()
+                return
+            sent, first = 0, True
+            while True:
+                want = min(TABLE_BATCH, limit - sent)
+                batch = await run_sync(lambda n=want: list(itertools.islice(rows, n)))
+                sent += len(batch)
+                done = len(batch) < want or sent >= limit
+                # Past the limit: say so only if a row was really left out.
+                truncated = done and sent >= limit and await run_sync(next, rows, None) is not None
+                message = upload_pb2.ReadUploadTableResponse(truncated=truncated)
+                if first:
+                    message.headers.extend("" if h is None else str(h) for h in header)
+                    first = False
+                for values in batch:
+                    message.rows.add().extend(values)
+                yield message
+                if done:
+                    return
+        finally:
+            local.unlink(missing_ok=True)
 
     async def SearchUploadChunks(  # noqa: N802
         self, request: upload_pb2.SearchUploadChunksRequest, context: grpc.aio.ServicerContext
