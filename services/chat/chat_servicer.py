@@ -18,6 +18,7 @@ from services.common.convert import struct, ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc, upload_pb2
+from services.common.ids import canonical_uuid
 from services.common.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,13 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             metadata=chat_pb2.ChatSummaryMetadata(source_type=chat.source_type),
         )
 
+    async def _drop_uploads(self, chat_ids: list[str]) -> None:
+        """A deleted chat's files go too; the chat is gone already, so a failure is only logged."""
+        try:
+            await self._uploads.delete_for_chats(current_principal(), [canonical_uuid(c) or c for c in chat_ids])
+        except ApiError as err:
+            log.warning("uploads of deleted chats %s remain: %s", chat_ids, err.detail)
+
     async def _fresh_uploads(self, messages: list[Message]) -> dict[str, upload_pb2.Upload]:
         ids = [u["id"] for m in messages for u in m.meta.get("uploads") or []]
         if not ids:
@@ -176,6 +184,7 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
         deleted, _ = await run_sync(self._store.delete_chats, who.organization_id, who.member_id, [request.chat_id])
         if not deleted:
             raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+        await self._drop_uploads(deleted)
         return chat_pb2.DeleteChatResponse(message="Chat deleted successfully")
 
     async def DeleteChats(  # noqa: N802
@@ -189,6 +198,8 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
         deleted, not_found = await run_sync(
             self._store.delete_chats, who.organization_id, who.member_id, list(request.chat_ids)
         )
+        if deleted:
+            await self._drop_uploads(deleted)
         return chat_pb2.DeleteChatsResponse(deleted=deleted, not_found=not_found, deleted_count=len(deleted))
 
     # --- turns and messages (contract §6.3, §6.10–6.12) -----------------------------------

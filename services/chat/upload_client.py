@@ -87,5 +87,9 @@ class UploadClient:
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
 
+    async def delete_for_chats(self, who: Principal, chat_ids: list[str]) -> int:
+        request = upload_pb2.DeleteChatUploadsRequest(chat_ids=chat_ids)
+        return (await self._call(who, self._stub.DeleteChatUploads, request)).deleted_count
+
     async def close(self) -> None:
         await self._channel.close()

@@ -81,6 +81,13 @@ class UploadStore:
             s.execute(delete(Upload).where(col(Upload.id) == upload_id))
             s.commit()
 
+    def owned_in_chats(self, org_id: str, member_id: str, chat_ids: list[str]) -> list[Upload]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(Upload).where(
+                col(Upload.chat_id).in_(chat_ids), Upload.organization_id == org_id, Upload.member_id == member_id
+            )
+            return list(s.exec(stmt).all())
+
     def link(self, org_id: str, member_id: str, chat_id: str, message_id: str, upload_ids: list[str]) -> list[Upload]:
         """Attach the caller's uploads of `chat_id` to a user message: all of them or none."""
         keys = [canonical_uuid(i) for i in upload_ids]

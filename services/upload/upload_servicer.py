@@ -129,6 +129,16 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
         await run_sync(self._store.delete, row.id)
         return upload_pb2.DeleteUploadResponse(message="Upload deleted successfully")
 
+    async def DeleteChatUploads(  # noqa: N802
+        self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.DeleteChatUploadsResponse:
+        who = current_principal()
+        rows = await run_sync(self._store.owned_in_chats, who.organization_id, who.member_id, list(request.chat_ids))
+        for row in rows:
+            await run_sync(self._storage.remove, row.storage_key)
+            await run_sync(self._store.delete, row.id)
+        return upload_pb2.DeleteChatUploadsResponse(deleted_count=len(rows))
+
     # --- UploadFile -------------------------------------------------------------------------
 
     async def UploadFile(  # noqa: N802

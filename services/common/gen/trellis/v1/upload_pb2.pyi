@@ -164,3 +164,15 @@ class ReadUploadTableResponse(_message.Message):
     rows: _containers.RepeatedCompositeFieldContainer[_struct_pb2.ListValue]
     truncated: bool
     def __init__(self, headers: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[_struct_pb2.ListValue, _Mapping]]] = ..., truncated: _Optional[bool] = ...) -> None: ...
+
+class DeleteChatUploadsRequest(_message.Message):
+    __slots__ = ("chat_ids",)
+    CHAT_IDS_FIELD_NUMBER: _ClassVar[int]
+    chat_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, chat_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeleteChatUploadsResponse(_message.Message):
+    __slots__ = ("deleted_count",)
+    DELETED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    deleted_count: int
+    def __init__(self, deleted_count: _Optional[int] = ...) -> None: ...

@@ -70,6 +70,11 @@ class UploadServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
                 _registered_method=True)
+        self.DeleteChatUploads = channel.unary_unary(
+                '/trellis.v1.UploadService/DeleteChatUploads',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
+                _registered_method=True)
 
 
 class UploadServiceServicer:
@@ -125,6 +130,13 @@ class UploadServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteChatUploads(self, request, context):
+        """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UploadServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -162,6 +174,11 @@ def add_UploadServiceServicer_to_server(servicer, server):
                     servicer.ReadUploadTable,
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.SerializeToString,
+            ),
+            'DeleteChatUploads': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteChatUploads,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -354,6 +371,33 @@ class UploadService:
             '/trellis.v1.UploadService/ReadUploadTable',
             trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteChatUploads(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadService/DeleteChatUploads',
+            trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
             options,
             channel_credentials,
             insecure,
