@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from services.common.gen.trellis.v1 import turn_pb2
@@ -25,6 +26,8 @@ class TurnContext:
     model: str = ""
     organization_rules: list[str] = field(default_factory=list)
     memories: list[str] = field(default_factory=list)
+    # The date relative dates ("last month") are counted from; None means the server's today.
+    today: date | None = None
     # Passages of the files attached to this turn most relevant to the question.
     attachments: list[Attachment] = field(default_factory=list)
 

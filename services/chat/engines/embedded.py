@@ -1,80 +1,72 @@
 """The embedded engine: answers from the connected database with no network and no model weights.
 
-This first version maps a few question shapes onto the schema (row counts, listing a table,
-which tables exist); it says what it can do instead of guessing when a question does not fit.
+It introspects the schema (cached per integration, see schema.py), maps the question onto it
+(nl_parser.py: tables, columns and values by name, join paths from foreign keys, dates relative
+to today), builds one read-only query (sql_builder.py), runs it through the safety-checked
+runner, and answers with the numbers, the SQL, a table and — when asked — a chart. A question it
+cannot map gets an honest "I can't" with questions it can answer about this schema.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
 
-from google.protobuf import struct_pb2
-
+from services.chat.engines.answer_text import grouped_answer, measure_text, rows_answer, scalar_answer
 from services.chat.engines.base import Database, EngineEvent, Note, Status, TurnContext, Viz
-from services.chat.engines.streaming import stream_text, visualization_id
+from services.chat.engines.charts import chart_visualization, choose_chart, table_visualization
+from services.chat.engines.lexicon import Lexicon
+from services.chat.engines.nl_parser import Parser
+from services.chat.engines.query_spec import MetaRequest, Spec, Unmapped
+from services.chat.engines.schema import Schema, get_schema, invalidate_schema, quote_ident
+from services.chat.engines.sql_builder import (
+    Built,
+    CannotBuildError,
+    SqlBuilder,
+    describe_group,
+    entity_name,
+    ident,
+    label_columns,
+)
+from services.chat.engines.streaming import stream_text
+from services.chat.engines.suggestions import suggestions
 from services.chat.sql_runner import QueryResult, run_query
+from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import turn_pb2
 
+__all__ = ["MODEL_ID", "EmbeddedEngine", "quote_ident", "table_visualization"]
+
+log = logging.getLogger(__name__)
+
 MODEL_ID = "embedded-sql"
-
-_TABLES_SQL = {
-    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    "postgresql": "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-    "ORDER BY table_name",
-    "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = database() ORDER BY table_name",
-    "duckdb": "SELECT table_name FROM information_schema.tables ORDER BY table_name",
-}
-_COUNT = re.compile(
-    r"\bhow many\s+(?:rows\s+)?(?:are\s+)?(?:there\s+)?(?:in\s+|of\s+)?(?:the\s+)?(?P<t>[\w ]+?)[?.!]*$"
-)
-_SHOW = re.compile(r"\b(?:show|list|display|give)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?P<t>[\w ]+?)[?.!]*$")
-_WHICH_TABLES = re.compile(r"\b(?:what|which|list|show)\b.*\btables?\b")
+MAX_META_TABLES = 200
+MAX_COMPILED = 64
 
 
-def quote_ident(name: str, dialect: str) -> str:
-    q = "`" if dialect == "mysql" else '"'
-    return q + name.replace(q, q + q) + q
+@dataclass
+class _Compiled:
+    schema: Schema
+    parser: Parser
+    builder: SqlBuilder
 
 
-def _singular(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ses", "s"), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)] + repl
-    return word
+_compiled: dict[str, _Compiled] = {}
 
 
-def match_table(words: str, tables: list[str]) -> str | None:
-    """The table a phrase names: exact, singular/plural, spaces for underscores."""
-    wanted = words.strip().lower().replace(" ", "_")
-    by_form: dict[str, str] = {}
-    for table in tables:
-        low = table.lower()
-        by_form.setdefault(low, table)
-        by_form.setdefault(_singular(low), table)
-    return by_form.get(wanted) or by_form.get(_singular(wanted))
-
-
-def table_visualization(result: QueryResult, title: str) -> turn_pb2.Visualization:
-    table = turn_pb2.Table(title=title, headers=result.columns, truncated=result.truncated)
-    if result.truncated:
-        table.total_rows = result.total_rows
-    for row in result.rows:
-        table.rows.append(struct_pb2.ListValue(values=[_value(v) for v in row]))
-    return turn_pb2.Visualization(id=visualization_id(), table=table)
-
-
-def _value(v: object) -> struct_pb2.Value:
-    out = struct_pb2.Value()
-    if v is None:
-        out.null_value = struct_pb2.NULL_VALUE
-    elif isinstance(v, bool):
-        out.bool_value = v
-    elif isinstance(v, int | float):
-        out.number_value = float(v)
-    else:
-        out.string_value = str(v)
-    return out
+def _compile(url: str, schema: Schema) -> _Compiled:
+    cached = _compiled.get(url)
+    if cached is not None and cached.schema is schema:
+        return cached
+    lexicon = Lexicon(schema)
+    parser = Parser(schema, lexicon)
+    compiled = _Compiled(schema, parser, SqlBuilder(schema, parser.graph))
+    _compiled.pop(url, None)
+    _compiled[url] = compiled
+    while len(_compiled) > MAX_COMPILED:
+        _compiled.pop(next(iter(_compiled)))
+    return compiled
 
 
 class EmbeddedEngine:
@@ -89,6 +81,12 @@ class EmbeddedEngine:
     async def _query(self, db: Database, sql: str) -> QueryResult:
         return await run_query(db.url, sql, timeout=self._timeout)
 
+    async def schema(self, db: Database, *, refresh: bool = False) -> Schema:
+        async def query(sql: str) -> QueryResult:
+            return await self._query(db, sql)
+
+        return await get_schema(db.url, db.dialect, query, refresh=refresh)
+
     async def answer(self, ctx: TurnContext) -> AsyncIterator[EngineEvent]:
         yield Status(turn_pb2.PROCESSING_STATUS_THINKING)
         db = ctx.database
@@ -100,67 +98,244 @@ class EmbeddedEngine:
             async for delta in stream_text(text, self._delay):
                 yield delta
             return
-        question = ctx.question.strip().lower()
-        tables = [
-            str(row[0]) for row in (await self._query(db, _TABLES_SQL.get(db.dialect, _TABLES_SQL["sqlite"]))).rows
-        ]
+        schema = await self.schema(db)
+        compiled = _compile(db.url, schema)
         yield Status(turn_pb2.PROCESSING_STATUS_ANALYZING)
-        if _WHICH_TABLES.search(question):
-            async for event in self._list_tables(db, tables):
+        today = ctx.today or date.today()
+        parsed = compiled.parser.parse(ctx.question, today)
+        if isinstance(parsed, MetaRequest):
+            handler = self._columns if parsed.kind == "columns" else self._tables
+            async for event in handler(db, schema, parsed):
                 yield event
             return
-        for pattern, handler in ((_COUNT, self._count), (_SHOW, self._show)):
-            found = pattern.search(question)
-            table = match_table(found.group("t"), tables) if found else None
-            if table:
-                async for event in handler(db, table):
-                    yield event
-                return
-        examples = ", ".join(f"“how many rows are in {t}”" for t in tables[:2])
-        text = (
-            f"I can't map that question onto the {db.display_name} database yet. I can answer questions such as "
-            f"{examples}, “show {tables[0] if tables else 'a table'}” or “which tables are there?”."
-        )
-        async for delta in stream_text(text, self._delay):
+        if isinstance(parsed, Unmapped):
+            async for event in self._unmapped(db, schema, parsed):
+                yield event
+            return
+        try:
+            built = compiled.builder.build(parsed)
+        except CannotBuildError as exc:
+            log.info("embedded engine could not build SQL: %s", exc)
+            async for event in self._unmapped(db, schema, Unmapped(str(exc))):
+                yield event
+            return
+        yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
+        try:
+            result = await self._query(db, built.sql)
+        except ApiError as exc:
+            if exc.code != "QUERY_FAILED":
+                raise
+            # The schema may have changed under the cache: forget it so the next question reloads it.
+            invalidate_schema(db.url)
+            text = (
+                f"I could not run the query I built for that question: the database said “{exc.message}”. "
+                f"The schema may have changed; ask again and I will read it afresh.\n\n```sql\n{built.sql}\n```"
+            )
+            yield Note("sql", built.sql)
+            async for delta in stream_text(text, self._delay):
+                yield delta
+            return
+        yield Note("sql", built.sql)
+        for viz in self._visualizations(parsed, built, schema, result):
+            yield Viz(viz)
+        if parsed.kind == "rows":
+            text = rows_answer(parsed, schema, result)
+        elif parsed.groups:
+            text = grouped_answer(parsed, built, result, schema)
+        else:
+            text = scalar_answer(parsed, result, schema)
+        async for delta in stream_text(f"{text}\n\n```sql\n{built.sql}\n```", self._delay):
             yield delta
 
-    async def _count(self, db: Database, table: str) -> AsyncIterator[EngineEvent]:
-        sql = f"SELECT COUNT(*) AS row_count FROM {quote_ident(table, db.dialect)}"  # noqa: S608 - identifier quoted
+    # -- visualizations --
+
+    def _visualizations(
+        self, spec: Spec, built: Built, schema: Schema, result: QueryResult
+    ) -> list[turn_pb2.Visualization]:
+        out: list[turn_pb2.Visualization] = []
+        if not result.rows:
+            return out
+        title = _title(spec)
+        if spec.chart_wanted:
+            chart = self._chart(spec, built, schema, result, title)
+            if chart is not None:
+                out.append(chart)
+        out.append(table_visualization(result, title))
+        return out
+
+    def _chart(
+        self, spec: Spec, built: Built, schema: Schema, result: QueryResult, title: str
+    ) -> turn_pb2.Visualization | None:
+        if spec.kind == "aggregate" and spec.groups and built.value_columns:
+            time_series = spec.groups[0].kind == "time"
+            kind = choose_chart(
+                spec.chart_type, time_series=time_series, groups=len(spec.groups), points=len(result.rows)
+            )
+            labels = built.label_columns
+            first_group_cols = _group_label_columns(spec, built)
+            series: list[str] = []
+            if kind == "stacked_bar" and len(spec.groups) > 1:
+                series = [c for c in labels if c not in first_group_cols]
+                labels = first_group_cols
+            return chart_visualization(
+                result,
+                chart_type=kind,
+                title=title,
+                label_columns=labels,
+                series_columns=series,
+                value_column=built.value_columns[0],
+                x_label=describe_group(spec.groups[0]).capitalize(),
+                y_label=measure_text(spec.measures[0]).capitalize(),
+            )
+        if spec.kind == "rows" and spec.order_column is not None:
+            col = schema.table(spec.order_column.table).column(spec.order_column.column)
+            if col is None or not col.numeric:
+                return None
+            names = [c for c in label_columns(schema.table(spec.entity)) if c in result.columns]
+            kind = choose_chart(spec.chart_type, time_series=False, groups=1, points=len(result.rows))
+            return chart_visualization(
+                result,
+                chart_type="bar" if kind == "stacked_bar" else kind,
+                title=title,
+                label_columns=names,
+                series_columns=[],
+                value_column=spec.order_column.column,
+                x_label=entity_name(spec.entity).capitalize(),
+                y_label=spec.order_column.column.replace("_", " ").capitalize(),
+            )
+        return None
+
+    # -- questions about the database --
+
+    def _count_sql(self, db: Database, tables: list[str]) -> str:
+        parts = [
+            f"SELECT '{t.replace(chr(39), chr(39) * 2)}' AS table_name, COUNT(*) AS row_count "  # noqa: S608
+            f"FROM {ident(t, db.dialect)}"
+            for t in tables
+        ]
+        return "\nUNION ALL ".join(parts) + "\nORDER BY table_name"
+
+    async def _tables(self, db: Database, schema: Schema, req: MetaRequest) -> AsyncIterator[EngineEvent]:
         yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
+        tables = schema.table_names
+        if not tables:
+            async for delta in stream_text(f"The {db.display_name} database has no tables I can read.", self._delay):
+                yield delta
+            return
+        shown = tables[:MAX_META_TABLES]
+        sql = self._count_sql(db, shown)
         result = await self._query(db, sql)
-        count = int(result.rows[0][0])
         yield Note("sql", sql)
-        async for delta in stream_text(f"The **{table}** table has {count:,} rows.\n\n```sql\n{sql}\n```", self._delay):
-            yield delta
-
-    async def _show(self, db: Database, table: str) -> AsyncIterator[EngineEvent]:
-        sql = f"SELECT * FROM {quote_ident(table, db.dialect)}"  # noqa: S608 - identifier quoted
-        yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
-        result = await self._query(db, sql)
-        yield Note("sql", result.sql)
-        yield Viz(table_visualization(result, table))
-        shown = len(result.rows)
-        more = f" (of {result.total_rows:,} matching)" if result.truncated else ""
-        text = f"Here are {shown:,} rows of **{table}**{more}.\n\n```sql\n{result.sql}\n```"
+        counts = {str(r[0]): int(r[1]) for r in result.rows}
+        if req.chart_wanted:
+            kind = choose_chart(req.chart_type, time_series=False, groups=1, points=len(result.rows))
+            chart = chart_visualization(
+                result,
+                chart_type="bar" if kind == "stacked_bar" else kind,
+                title="Rows per table",
+                label_columns=["table_name"],
+                series_columns=[],
+                value_column="row_count",
+                x_label="Table",
+                y_label="Rows",
+            )
+            if chart is not None:
+                yield Viz(chart)
+        yield Viz(table_visualization(result, "Tables"))
+        total = sum(counts.values())
+        largest = max(counts, key=lambda t: counts[t])
+        listing = ", ".join(f"{t} ({counts.get(t, 0):,} rows)" for t in shown)
+        more = f" (and {len(tables) - len(shown)} more)" if len(tables) > len(shown) else ""
+        text = (
+            f"The {db.display_name} database has {len(tables)} tables holding {total:,} rows in total; the largest "
+            f"is **{largest}** with {counts[largest]:,} rows. Row counts of all its tables: {listing}{more}. "
+            f"Ask about any of them, for example “how many {largest} are there” or “describe {largest}”."
+            f"\n\n```sql\n{sql}\n```"
+        )
         async for delta in stream_text(text, self._delay):
             yield delta
 
-    async def _list_tables(self, db: Database, tables: list[str]) -> AsyncIterator[EngineEvent]:
-        yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
-        counts = []
-        for table in tables:
-            sql = f"SELECT COUNT(*) FROM {quote_ident(table, db.dialect)}"  # noqa: S608
-            counts.append(int((await self._query(db, sql)).rows[0][0]))
-        result = QueryResult(
-            columns=["table", "rows"],
-            rows=[[t, c] for t, c in zip(tables, counts, strict=True)],
-            total_rows=len(tables),
-            truncated=False,
-            sql="",
+    def _columns_sql(self, db: Database, tables: list[str]) -> str:
+        if db.dialect == "sqlite":
+            parts = [
+                f"SELECT '{t.replace(chr(39), chr(39) * 2)}' AS table_name, name AS column_name, type AS data_type "  # noqa: S608
+                f"FROM pragma_table_info('{t.replace(chr(39), chr(39) * 2)}')"
+                for t in tables
+            ]
+            return "\nUNION ALL ".join(parts)
+        scope = "database()" if db.dialect == "mysql" else "current_schema()"
+        names = ", ".join("'" + t.replace("'", "''") + "'" for t in tables)
+        return (
+            "SELECT table_name, column_name, data_type FROM information_schema.columns\n"  # noqa: S608
+            f"WHERE table_schema = {scope} AND table_name IN ({names})\nORDER BY table_name, ordinal_position"
         )
-        yield Viz(table_visualization(result, "Tables"))
-        listing = ", ".join(f"{t} ({c:,} rows)" for t, c in zip(tables, counts, strict=True))
-        async for delta in stream_text(
-            f"The {db.display_name} database has {len(tables)} tables: {listing}.", self._delay
-        ):
+
+    async def _columns(self, db: Database, schema: Schema, req: MetaRequest) -> AsyncIterator[EngineEvent]:
+        yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
+        tables = req.tables[:MAX_META_TABLES]
+        sql = self._columns_sql(db, tables)
+        result = await self._query(db, sql)
+        yield Note("sql", sql)
+        title = f"Columns of {tables[0]}" if len(tables) == 1 else "Columns"
+        yield Viz(table_visualization(result, title))
+        sentences = []
+        for name in tables:
+            table = schema.table(name)
+            described = []
+            for col in table.columns:
+                notes = []
+                if col.primary_key:
+                    notes.append("primary key")
+                fk = table.fk_for(col.name)
+                if fk is not None:
+                    notes.append(f"→ {fk.ref_table}.{fk.ref_column}")
+                if col.values and len(col.values) <= 6:
+                    notes.append("values " + ", ".join(col.values))
+                kind = col.declared_type or col.kind
+                described.append(f"{col.name} ({kind}{', ' if notes else ''}{'; '.join(notes)})")
+            sentences.append(
+                f"The **{name}** table has {len(table.columns)} columns and {table.row_count:,} rows: "
+                + ", ".join(described)
+                + "."
+            )
+        text = " ".join(sentences) + f"\n\n```sql\n{sql}\n```"
+        async for delta in stream_text(text, self._delay):
             yield delta
+
+    # -- questions it cannot map --
+
+    async def _unmapped(self, db: Database, schema: Schema, why: Unmapped) -> AsyncIterator[EngineEvent]:
+        examples = suggestions(schema)
+        reason = ""
+        named = ", ".join(f"“{u}”" for u in why.unknown[:3])
+        if why.unknown and why.reason == "unknown values":
+            reason = f" — I could not find {named} in its data"
+        elif why.unknown and why.reason == "unused":
+            reason = f" — I recognise {named} but could not work out what the question asks of it"
+        elif why.reason == "no date column":
+            reason = " — none of the tables involved has a date column to apply the dates to"
+        elif why.unknown and why.unknown[0]:
+            reason = f" — I don't know what {named} {'refers' if len(why.unknown[:3]) == 1 else 'refer'} to in it"
+        quoted = ", ".join(f"“{e}”" for e in examples[:-1])
+        last = f"“{examples[-1]}”" if examples else "“which tables are there?”"
+        listing = f"{quoted} or {last}" if quoted else last
+        text = (
+            f"I can't map that question onto the {db.display_name} database{reason}, and I'd rather not guess. "
+            f"I can answer questions such as {listing}."
+        )
+        async for delta in stream_text(text, self._delay):
+            yield delta
+
+
+def _title(spec: Spec) -> str:
+    if spec.kind == "rows":
+        return entity_name(spec.entity).capitalize() if spec.limit == 1 else spec.entity.replace("_", " ").capitalize()
+    what = measure_text(spec.measures[0]).capitalize()
+    if spec.groups:
+        return f"{what} by " + " and ".join(describe_group(g) for g in spec.groups)
+    return what
+
+
+def _group_label_columns(spec: Spec, built: Built) -> list[str]:
+    """The result columns naming the first group (an entity may need several, e.g. first + last name)."""
+    return built.group_columns[0] if built.group_columns else built.label_columns[:1]
