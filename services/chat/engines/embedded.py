@@ -10,6 +10,7 @@ cannot map gets an honest "I can't" with questions it can answer about this sche
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -69,6 +70,13 @@ def _compile(url: str, schema: Schema) -> _Compiled:
     return compiled
 
 
+_CITE_SOURCE = re.compile(r"\b(cite|name|mention|state|include|give|show)\b.{0,40}\b(data )?sources?\b", re.I)
+
+
+def cites_source(rules: list[str]) -> bool:
+    return any(_CITE_SOURCE.search(rule) for rule in rules)
+
+
 class EmbeddedEngine:
     model_id = MODEL_ID
     display_name = "Embedded SQL engine"
@@ -88,6 +96,14 @@ class EmbeddedEngine:
         return await get_schema(db.url, db.dialect, query, refresh=refresh)
 
     async def answer(self, ctx: TurnContext) -> AsyncIterator[EngineEvent]:
+        async for event in self._answer(ctx):
+            yield event
+        if ctx.database is not None and cites_source(ctx.organization_rules):
+            # An organization rule the engine can honour: name where the figures come from.
+            async for delta in stream_text(f"\n\nSource: {ctx.database.display_name}.", self._delay):
+                yield delta
+
+    async def _answer(self, ctx: TurnContext) -> AsyncIterator[EngineEvent]:
         yield Status(turn_pb2.PROCESSING_STATUS_THINKING)
         db = ctx.database
         if db is None:
@@ -128,7 +144,7 @@ class EmbeddedEngine:
             # The schema may have changed under the cache: forget it so the next question reloads it.
             invalidate_schema(db.url)
             text = (
-                f"I could not run the query I built for that question: the database said “{exc.message}”. "
+                f"I could not run the query I built for that question: the database said “{exc.detail}”. "
                 f"The schema may have changed; ask again and I will read it afresh.\n\n```sql\n{built.sql}\n```"
             )
             yield Note("sql", built.sql)
