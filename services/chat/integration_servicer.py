@@ -9,6 +9,7 @@ import grpc
 
 from services.chat.access import require_admin
 from services.chat.crypto import UrlCipher
+from services.chat.engines.schema import invalidate_schema
 from services.chat.integration_urls import check_integration_url
 from services.chat.models import Integration
 from services.chat.settings import ChatSettings
@@ -74,6 +75,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         if request.HasField("url"):
             dialect = self._checked(request.url)
             encrypted = self._cipher.encrypt(request.url)
+        before = await run_sync(self._store.get_integration, who.organization_id, request.integration_id)
         row = await run_sync(
             self._store.update_integration,
             who.organization_id,
@@ -82,6 +84,10 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
             dialect=dialect,
             url_encrypted=encrypted,
         )
+        # Any update is also the way to ask for a fresh look at the schema (it may have changed).
+        for integration in (before, row):
+            if integration is not None:
+                invalidate_schema(self._cipher.decrypt(integration.url_encrypted))
         return pb.UpdateIntegrationResponse(integration=integration_proto(row))
 
     async def DeleteIntegration(  # noqa: N802

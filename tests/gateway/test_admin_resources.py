@@ -132,3 +132,30 @@ def test_organization_rules_are_admin_only(stack, people, other_org) -> None:
         assert foreign.get("/v1/organization-rules").json()["organization_rules"] == []
     assert boss.delete(f"/v1/organization-rules/{rule['id']}").status_code == 204
     assert boss.get(f"/v1/organization-rules/{rule['id']}").status_code == 404
+
+
+def test_updating_an_integration_refreshes_its_schema(stack, people) -> None:
+    import sqlite3
+
+    boss, member = people
+    folder = ChatSettings.model_validate(stack.service_env()).allowed_integration_dirs()[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"evolving-{id(people)}.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE gadgets (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.executemany("INSERT INTO gadgets (name) VALUES (?)", [("a",), ("b",)])
+    integration = boss.post("/v1/integrations", json={"display_name": "Evolving", "url": f"sqlite:///{path}"}).json()
+    chat = member.post("/v1/chats/create", json={"integration_id": integration["id"]}).json()["id"]
+    token = member.headers["Authorization"].removeprefix("Bearer ")
+    from tests.turn_clients import sse_turn
+
+    assert (
+        "2 rows"
+        in sse_turn(stack.gateway_url, token, {"chat_id": chat, "message": "how many gadgets"})[1][-1][1]["content"]
+    )
+    with sqlite3.connect(path) as conn:  # the database changes under the cached schema
+        conn.execute("CREATE TABLE widgets (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.executemany("INSERT INTO widgets (name) VALUES (?)", [("x",), ("y",), ("z",)])
+    assert boss.patch(f"/v1/integrations/{integration['id']}", json={"display_name": "Evolving"}).status_code == 200
+    answer = sse_turn(stack.gateway_url, token, {"chat_id": chat, "message": "how many widgets"})[1][-1][1]["content"]
+    assert "3 rows" in answer
