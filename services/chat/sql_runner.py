@@ -78,10 +78,11 @@ async def run_query(
     *,
     timeout: float = 15,  # noqa: ASYNC109
     max_rows: int = 1000,
+    catalog: bool = False,
 ) -> QueryResult:
     """Check `sql` (sql_safety) and run it read-only on the database at `url`; `:name` binds from params."""
     backend = _backend(url)
-    tree, binds = checked_tree(sql, backend)
+    tree, binds = checked_tree(sql, backend, catalog=catalog)
     params = dict(params or {})
     for name in binds.values():
         if name not in params:

@@ -199,26 +199,30 @@ def sqlglot_dialect(dialect: str) -> str:
         raise ApiError("QUERY_FAILED", f"Unsupported SQL dialect '{dialect}'") from None
 
 
-def check_read_only(sql: str, dialect: str, *, max_rows: int) -> str:
+def check_read_only(sql: str, dialect: str, *, max_rows: int, catalog: bool = False) -> str:
     """The statement re-rendered for `dialect` with LIMIT max_rows + 1 on the outermost query.
 
     Raises UNSAFE_SQL for anything but one read-only query, QUERY_FAILED when it cannot be parsed.
     `:name` bind parameters are kept as they are.
     """
-    tree, binds = prepare(sql, dialect, max_rows=max_rows)
+    tree, binds = prepare(sql, dialect, max_rows=max_rows, catalog=catalog)
     return render(tree, dialect, binds)
 
 
-def prepare(sql: str, dialect: str, *, max_rows: int) -> tuple[exp.Expression, dict[str, str]]:
+def prepare(sql: str, dialect: str, *, max_rows: int, catalog: bool = False) -> tuple[exp.Expression, dict[str, str]]:
     """The checked tree with LIMIT max_rows + 1, and the sentinel column names standing for `:name` parameters."""
     if max_rows < 0:
         raise ValueError("max_rows must be >= 0")
-    tree, binds = checked_tree(sql, dialect)
+    tree, binds = checked_tree(sql, dialect, catalog=catalog)
     return with_limit(tree, max_rows + 1), binds
 
 
-def checked_tree(sql: str, dialect: str) -> tuple[exp.Expression, dict[str, str]]:
-    """The parsed statement once it is known to be one read-only query (no LIMIT added)."""
+def checked_tree(sql: str, dialect: str, *, catalog: bool = False) -> tuple[exp.Expression, dict[str, str]]:
+    """The parsed statement once it is known to be one read-only query (no LIMIT added).
+
+    Without `catalog`, only the connected schema's own tables may be read: no schema- or
+    database-qualified names and no system catalogs (introspection code passes catalog=True).
+    """
     read = sqlglot_dialect(dialect)
     if len(sql) > MAX_SQL_CHARS:
         raise ApiError("QUERY_FAILED", f"SQL is longer than {MAX_SQL_CHARS} characters")
@@ -237,7 +241,7 @@ def checked_tree(sql: str, dialect: str) -> tuple[exp.Expression, dict[str, str]
     if len(statements) > 1:
         raise ApiError("UNSAFE_SQL", "Only a single statement is allowed")
     tree = statements[0]
-    _check_tree(tree, read)
+    _check_tree(tree, read, catalog)
     return tree, binds
 
 
@@ -314,7 +318,7 @@ def _function_names(node: exp.Func) -> set[str]:
     return {name.lower() for name in type(node).sql_names()}
 
 
-def _check_tree(tree: exp.Expression, read: str) -> None:
+def _check_tree(tree: exp.Expression, read: str, catalog: bool = False) -> None:
     if not _is_query(tree):
         # sqlglot keeps statements it does not model (CALL, EXPLAIN, ...) as a Command named by its keyword.
         kind = str(tree.this).upper() if isinstance(tree, exp.Command) else tree.key.upper()
@@ -330,10 +334,29 @@ def _check_tree(tree: exp.Expression, read: str) -> None:
             for name in _function_names(node):
                 if name in FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_PREFIXES):
                     raise ApiError("UNSAFE_SQL", f"The function {name}() is not allowed")
+        if isinstance(node, exp.Table) and not catalog:
+            _check_table(node)
         if read == "duckdb" and isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
             # DuckDB reads files named as tables ("FROM 'data.csv'").
             if node.this.quoted and _FILE_TABLE.search(node.name):
                 raise ApiError("UNSAFE_SQL", f"Reading the file '{node.name}' is not allowed")
+
+
+# System catalogs a user's query has no business reading (credentials, other schemas, server state).
+_CATALOG_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"})
+_CATALOG_PREFIXES = ("sqlite_", "pg_", "pragma_", "duckdb_")
+
+
+def _check_table(node: exp.Table) -> None:
+    qualifier = ".".join(p for p in (node.catalog, node.db) if p)
+    if qualifier:
+        where = "a system catalog" if node.db.lower() in _CATALOG_SCHEMAS else "another schema or database"
+        raise ApiError("UNSAFE_SQL", f"'{qualifier}.{node.name}' is in {where}: only the connected schema's tables")
+    name = node.name.lower()
+    if not name and isinstance(node.this, exp.Func):  # a table-valued function such as pragma_table_info(...)
+        name = (node.this.name or node.this.sql_name()).lower()
+    if name.startswith(_CATALOG_PREFIXES):
+        raise ApiError("UNSAFE_SQL", f"'{name}' is a system catalog, not a table of the connected data")
 
 
 def _int_literal(node: exp.Expression | None) -> int | None:

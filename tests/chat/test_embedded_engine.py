@@ -380,7 +380,7 @@ async def test_no_database_connected() -> None:
 
 async def test_schema_is_cached_per_url_and_refreshed_on_demand(db, demo) -> None:
     async def q(sql: str):
-        return await run_query(db.url, sql)
+        return await run_query(db.url, sql, catalog=True)  # introspection reads the catalog
 
     first = await get_schema(db.url, "sqlite", q)
     assert await get_schema(db.url, "sqlite", q) is first

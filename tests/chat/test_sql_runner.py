@@ -137,7 +137,7 @@ async def test_crafted_writes_are_refused_and_leave_the_data(items_url, sql) -> 
 )
 async def test_the_connection_itself_is_read_only(items_url, sql, monkeypatch) -> None:
     # Defence in depth: with the SQL gate switched off the database still refuses to write.
-    monkeypatch.setattr(sql_safety, "_check_tree", lambda tree, read: None)
+    monkeypatch.setattr(sql_safety, "_check_tree", lambda tree, read, catalog=False: None)
     monkeypatch.setattr(sql_runner, "with_limit", lambda tree, cap: tree)
     with pytest.raises(ApiError) as info:
         await run_query(items_url, sql)

@@ -182,3 +182,30 @@ def test_what_runs_is_the_checked_tree_not_the_input() -> None:
     # Comments (which some drivers or proxies might interpret) do not survive re-rendering.
     out = check_read_only("SELECT /* hint */ a FROM t -- tail", "postgresql", max_rows=1)
     assert "hint" not in out and "tail" not in out and out == "SELECT a FROM t LIMIT 2"
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("SELECT name FROM customers UNION SELECT sql FROM sqlite_master", "sqlite"),
+        ("SELECT name FROM customers UNION SELECT name FROM other.customers", "sqlite"),
+        ("SELECT usename, passwd FROM pg_catalog.pg_shadow", "postgresql"),
+        ("SELECT rolname, rolpassword FROM pg_authid", "postgresql"),
+        ("SELECT a FROM t UNION SELECT table_name FROM information_schema.tables", "postgresql"),
+        ("SELECT user, authentication_string FROM mysql.user", "mysql"),
+        ("SELECT * FROM analytics.secrets", "postgresql"),
+        ("SELECT * FROM pragma_table_info('customers')", "sqlite"),
+        ("WITH x AS (SELECT * FROM other_db.t) SELECT * FROM x", "mysql"),
+    ],
+)
+def test_other_schemas_and_catalogs_are_refused(sql, dialect) -> None:
+    with pytest.raises(ApiError) as info:
+        check_read_only(sql, dialect, max_rows=10)
+    assert info.value.code == "UNSAFE_SQL"
+
+
+def test_introspection_may_read_catalogs() -> None:
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    assert "sqlite_master" in check_read_only(sql, "sqlite", max_rows=10, catalog=True)
+    with_cte = "WITH recent AS (SELECT * FROM orders) SELECT * FROM recent"
+    assert "recent" in check_read_only(with_cte, "sqlite", max_rows=10)  # CTE names are not schemas

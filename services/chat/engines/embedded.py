@@ -87,7 +87,8 @@ class EmbeddedEngine:
         self._timeout = query_timeout
 
     async def _query(self, db: Database, sql: str) -> QueryResult:
-        return await run_query(db.url, sql, timeout=self._timeout)
+        # The engine writes its own SQL from the schema (no user SQL), and introspection reads catalogs.
+        return await run_query(db.url, sql, timeout=self._timeout, catalog=True)
 
     async def schema(self, db: Database, *, refresh: bool = False) -> Schema:
         async def query(sql: str) -> QueryResult:

@@ -256,8 +256,12 @@ class DatabaseTools:
         *,
         timeout: float | None = None,  # noqa: ASYNC109 - enforced by the database (run_query)
         max_rows: int = MAX_RESULT_ROWS,
+        catalog: bool = True,
     ) -> QueryResult:
-        return await run_query(self.db.url, sql, params, timeout=timeout or self.query_timeout, max_rows=max_rows)
+        """Tool internals may read catalogs; the model's own SQL (run_sql) may not."""
+        return await run_query(
+            self.db.url, sql, params, timeout=timeout or self.query_timeout, max_rows=max_rows, catalog=catalog
+        )
 
     # --- schema -------------------------------------------------------------------------
 
@@ -373,7 +377,7 @@ class DatabaseTools:
         if not isinstance(sql, str) or not sql.strip():
             raise ToolError("run_sql needs a `sql` string holding one SELECT statement")
         sql = sql.strip()
-        result = await self._query(sql)
+        result = await self._query(sql, catalog=False)
         self.last_result, self.last_sql = result, sql
         payload: dict[str, Any] = {
             "columns": result.columns,
