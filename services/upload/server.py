@@ -15,6 +15,7 @@ from services.upload.object_storage import ObjectStorage
 from services.upload.settings import UploadSettings
 from services.upload.store import UploadStore
 from services.upload.upload_servicer import UploadServicer
+from services.upload.vision import VisionCaptioner
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version_upload"
@@ -58,6 +59,18 @@ async def main() -> None:
     chat_channel = grpc.aio.insecure_channel(settings.chat_target)
     jwt_secret = settings.resolved_jwt_secret()
 
+    captioner = (
+        VisionCaptioner(
+            settings.openai_base_url,
+            settings.openai_api_key,
+            settings.vision_model,
+            timeout=settings.vision_timeout,
+            max_bytes=settings.vision_max_bytes,
+        )
+        if settings.vision_model
+        else None
+    )
+
     def register(server: grpc.aio.Server) -> list[str]:
         servicer = UploadServicer(
             store,
@@ -66,6 +79,7 @@ async def main() -> None:
             settings.rpc_deadline,
             max_file_bytes=settings.max_file_bytes,
             tmp_dir=tmp_dir,
+            captioner=captioner,
         )
         upload_pb2_grpc.add_UploadServiceServicer_to_server(servicer, server)
         return [upload_pb2.DESCRIPTOR.services_by_name["UploadService"].full_name]

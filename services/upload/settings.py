@@ -12,6 +12,12 @@ from services.common.settings import ServiceSettings
 
 class UploadSettings(ServiceSettings):
     address: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_ADDRESS")
+    # Image captions by an OpenAI-compatible vision model (unset: the factual description only).
+    vision_model: str = Field(default="", alias="VISION_MODEL")
+    openai_base_url: str = Field(default="https://api.openai.com/v1", alias="OPENAI_BASE_URL")
+    openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")
+    vision_timeout: float = Field(default=60.0, alias="VISION_TIMEOUT_SECONDS")
+    vision_max_bytes: int = Field(default=8 * 1024 * 1024, alias="VISION_MAX_IMAGE_BYTES")
     database_url: str = Field(default="", validation_alias=AliasChoices("UPLOAD_DATABASE_URL", "DATABASE_URL"))
     chat_target: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_TARGET")
     s3_endpoint: str = Field(default="127.0.0.1:8333", alias="S3_ENDPOINT")

@@ -34,6 +34,7 @@ from services.upload.models import Upload
 from services.upload.object_storage import ObjectStorage, StreamingPut
 from services.upload.store import UploadStore
 from services.upload.table_reader import read_rows
+from services.upload.vision import VisionCaptioner
 
 log = logging.getLogger(__name__)
 DEFAULT_SEARCH_LIMIT = 8
@@ -68,6 +69,7 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
         *,
         max_file_bytes: int = 30 * 1024 * 1024,
         tmp_dir: Path | None = None,
+        captioner: VisionCaptioner | None = None,
     ) -> None:
         self._store = store
         self._storage = storage
@@ -75,6 +77,7 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
         self._deadline = deadline
         self._max_file_bytes = max_file_bytes
         self._tmp_dir = tmp_dir or Path("data/tmp/uploads")
+        self._captioner = captioner
         self._cleanups: set[asyncio.Task[None]] = set()  # strong references to running undo tasks
 
     async def _check_chat(self, chat_id: str) -> str:
@@ -221,6 +224,10 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
             await put.finish()
             await run_sync(tee.flush)
             parsed = await run_sync(parsers.parse, staged, mime, filename)
+            if self._captioner is not None and ct.UPLOAD_TYPE[mime] == "image":
+                caption = await run_sync(self._captioner.caption, staged, mime)
+                if caption:
+                    parsed.chunks.insert(0, f"{filename} (caption by a vision model): {caption}")
             row = Upload(
                 id=upload_id,
                 organization_id=who.organization_id,
