@@ -1,0 +1,42 @@
+"""Every REST route but /healthz and /v1/authenticate refuses a request without a valid token."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.routing import Route
+
+from services.gateway.app import create_app
+
+PUBLIC = {"/healthz", "/v1/authenticate"}
+
+
+def test_every_route_refuses_missing_and_forged_tokens(stack) -> None:
+    routes = [
+        (m, r.path)
+        for r in create_app().routes
+        if isinstance(r, Route) and r.path not in PUBLIC
+        for m in sorted((r.methods or set()) - {"HEAD"})
+    ]
+    assert len(routes) > 30  # the whole API, not an empty list
+    fake_id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+    for header in (None, "Bearer forged.token.value"):
+        headers = {"Authorization": header} if header else {}
+        for method, path in routes:
+            url = stack.gateway_url + path.format(
+                **{
+                    k: fake_id
+                    for k in (
+                        "chat_id",
+                        "message_id",
+                        "upload_id",
+                        "query_id",
+                        "memory_id",
+                        "rule_id",
+                        "integration_id",
+                        "project_id",
+                    )
+                }
+            )
+            resp = httpx.request(method, url, headers=headers, json={"chat_id": fake_id, "message": "x"})
+            assert resp.status_code == 401, (method, path, resp.status_code, resp.text[:200])
+            assert resp.json()["code"] == "UNAUTHENTICATED"
