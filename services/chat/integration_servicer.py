@@ -15,7 +15,7 @@ from services.chat.models import Integration
 from services.chat.settings import ChatSettings
 from services.chat.store import ChatStore
 from services.common.auth_interceptor import current_principal
-from services.common.convert import ts
+from services.common.convert import as_response, ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import integration_pb2 as pb
@@ -64,7 +64,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         row = await run_sync(
             self._store.create_integration, who.organization_id, name, dialect, self._cipher.encrypt(request.url)
         )
-        return pb.CreateIntegrationResponse(integration=integration_proto(row))
+        return as_response(pb.CreateIntegrationResponse, integration_proto(row))
 
     async def UpdateIntegration(  # noqa: N802
         self, request: pb.UpdateIntegrationRequest, context: grpc.aio.ServicerContext
@@ -88,7 +88,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         for integration in (before, row):
             if integration is not None:
                 invalidate_schema(self._cipher.decrypt(integration.url_encrypted))
-        return pb.UpdateIntegrationResponse(integration=integration_proto(row))
+        return as_response(pb.UpdateIntegrationResponse, integration_proto(row))
 
     async def DeleteIntegration(  # noqa: N802
         self, request: pb.DeleteIntegrationRequest, context: grpc.aio.ServicerContext

@@ -9,7 +9,7 @@ from services.chat.memory_store import MemoryStore
 from services.chat.models import UserMemory
 from services.chat.store import ChatStore
 from services.common.auth_interceptor import current_principal
-from services.common.convert import ts
+from services.common.convert import as_response, ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import memory_pb2, memory_pb2_grpc
@@ -60,14 +60,14 @@ class UserMemoryServicer(memory_pb2_grpc.UserMemoryServiceServicer):
     ) -> memory_pb2.GetUserMemoryResponse:
         who = current_principal()
         row = await run_sync(self._memories.get, who.organization_id, who.member_id, request.memory_id)
-        return memory_pb2.GetUserMemoryResponse(memory=memory_proto(row))
+        return as_response(memory_pb2.GetUserMemoryResponse, memory_proto(row))
 
     async def CreateUserMemory(  # noqa: N802
         self, request: memory_pb2.CreateUserMemoryRequest, context: grpc.aio.ServicerContext
     ) -> memory_pb2.CreateUserMemoryResponse:
         who = current_principal()
         row = await _create(self._memories, who.organization_id, who.member_id, request.content)
-        return memory_pb2.CreateUserMemoryResponse(memory=memory_proto(row))
+        return as_response(memory_pb2.CreateUserMemoryResponse, memory_proto(row))
 
     async def UpdateUserMemory(  # noqa: N802
         self, request: memory_pb2.UpdateUserMemoryRequest, context: grpc.aio.ServicerContext
@@ -76,7 +76,7 @@ class UserMemoryServicer(memory_pb2_grpc.UserMemoryServiceServicer):
         row = await run_sync(
             self._memories.update, who.organization_id, who.member_id, request.memory_id, content_of(request.content)
         )
-        return memory_pb2.UpdateUserMemoryResponse(memory=memory_proto(row))
+        return as_response(memory_pb2.UpdateUserMemoryResponse, memory_proto(row))
 
     async def DeleteUserMemory(  # noqa: N802
         self, request: memory_pb2.DeleteUserMemoryRequest, context: grpc.aio.ServicerContext
@@ -113,14 +113,14 @@ class AdminMemoryServicer(memory_pb2_grpc.AdminMemoryServiceServicer):
     ) -> memory_pb2.CreateMemberMemoryResponse:
         org_id, member_id = await self._member(request.member_id)
         row = await _create(self._memories, org_id, member_id, request.content)
-        return memory_pb2.CreateMemberMemoryResponse(memory=memory_proto(row))
+        return as_response(memory_pb2.CreateMemberMemoryResponse, memory_proto(row))
 
     async def UpdateMemberMemory(  # noqa: N802
         self, request: memory_pb2.UpdateMemberMemoryRequest, context: grpc.aio.ServicerContext
     ) -> memory_pb2.UpdateMemberMemoryResponse:
         org_id, member_id = await self._member(request.member_id)
         row = await run_sync(self._memories.update, org_id, member_id, request.memory_id, content_of(request.content))
-        return memory_pb2.UpdateMemberMemoryResponse(memory=memory_proto(row))
+        return as_response(memory_pb2.UpdateMemberMemoryResponse, memory_proto(row))
 
     async def DeleteMemberMemory(  # noqa: N802
         self, request: memory_pb2.DeleteMemberMemoryRequest, context: grpc.aio.ServicerContext

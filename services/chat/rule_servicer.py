@@ -9,7 +9,7 @@ from services.chat.memory_servicer import content_of
 from services.chat.models import OrganizationRule
 from services.chat.rule_store import RuleStore
 from services.chat.store import ChatStore
-from services.common.convert import ts
+from services.common.convert import as_response, ts
 from services.common.database import run_sync
 from services.common.gen.trellis.v1 import organization_rule_pb2 as pb
 from services.common.gen.trellis.v1 import organization_rule_pb2_grpc as pb_grpc
@@ -45,14 +45,14 @@ class OrganizationRuleServicer(pb_grpc.OrganizationRuleServiceServicer):
     ) -> pb.GetOrganizationRuleResponse:
         who, _ = await require_admin(self._store)
         row = await run_sync(self._rules.get, who.organization_id, request.rule_id)
-        return pb.GetOrganizationRuleResponse(rule=await self._proto(row))
+        return as_response(pb.GetOrganizationRuleResponse, await self._proto(row))
 
     async def CreateOrganizationRule(  # noqa: N802
         self, request: pb.CreateOrganizationRuleRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateOrganizationRuleResponse:
         who, _ = await require_admin(self._store)
         row = await run_sync(self._rules.create, who.organization_id, who.member_id, content_of(request.content))
-        return pb.CreateOrganizationRuleResponse(rule=await self._proto(row))
+        return as_response(pb.CreateOrganizationRuleResponse, await self._proto(row))
 
     async def UpdateOrganizationRule(  # noqa: N802
         self, request: pb.UpdateOrganizationRuleRequest, context: grpc.aio.ServicerContext
@@ -61,7 +61,7 @@ class OrganizationRuleServicer(pb_grpc.OrganizationRuleServiceServicer):
         row = await run_sync(
             self._rules.update, who.organization_id, who.member_id, request.rule_id, content_of(request.content)
         )
-        return pb.UpdateOrganizationRuleResponse(rule=await self._proto(row))
+        return as_response(pb.UpdateOrganizationRuleResponse, await self._proto(row))
 
     async def DeleteOrganizationRule(  # noqa: N802
         self, request: pb.DeleteOrganizationRuleRequest, context: grpc.aio.ServicerContext

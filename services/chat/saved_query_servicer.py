@@ -10,7 +10,7 @@ from services.chat.saved_query_store import EDITABLE, SavedQueryStore, SavedQuer
 from services.chat.sql_safety import MAX_SQL_CHARS, check_read_only
 from services.chat.store import ChatStore
 from services.common.auth_interceptor import current_principal
-from services.common.convert import ts
+from services.common.convert import as_response, ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import saved_query_pb2, saved_query_pb2_grpc
@@ -113,7 +113,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
     ) -> saved_query_pb2.GetSavedQueryResponse:
         who = current_principal()
         view = await run_sync(self._queries.get, who.organization_id, request.query_id)
-        return saved_query_pb2.GetSavedQueryResponse(query=_to_proto(view))
+        return as_response(saved_query_pb2.GetSavedQueryResponse, _to_proto(view))
 
     async def CreateSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.CreateSavedQueryRequest, context: grpc.aio.ServicerContext
@@ -136,7 +136,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
                 keywords=keywords,
             )
         )
-        return saved_query_pb2.CreateSavedQueryResponse(query=_to_proto(view))
+        return as_response(saved_query_pb2.CreateSavedQueryResponse, _to_proto(view))
 
     async def UpdateSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.UpdateSavedQueryRequest, context: grpc.aio.ServicerContext
@@ -157,7 +157,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
             else:  # sql: in the mask without a value clears it (a prompt-only query)
                 changes[path] = await run_sync(_sql, request.sql if request.HasField("sql") else None)
         view = await run_sync(self._queries.update, who.organization_id, who.member_id, request.query_id, changes)
-        return saved_query_pb2.UpdateSavedQueryResponse(query=_to_proto(view))
+        return as_response(saved_query_pb2.UpdateSavedQueryResponse, _to_proto(view))
 
     async def DeleteSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.DeleteSavedQueryRequest, context: grpc.aio.ServicerContext

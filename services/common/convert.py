@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from google.protobuf import struct_pb2, timestamp_pb2
+from google.protobuf.message import Message
 
 from services.common.database import as_utc
+
+M = TypeVar("M", bound=Message)
 
 
 def ts(value: datetime) -> timestamp_pb2.Timestamp:
@@ -20,3 +23,12 @@ def struct(value: dict[str, Any] | None) -> struct_pb2.Struct:
     out = struct_pb2.Struct()
     out.update(value or {})
     return out
+
+
+def as_response(cls: type[M], resource: Message) -> M:
+    """A response message that repeats a resource's fields (same numbers) filled from the resource.
+
+    REST transcoders (Envoy) cannot answer a sub-field (`response_body`), so responses that must
+    be the resource itself in JSON carry its fields; the wire formats are the same.
+    """
+    return cls.FromString(resource.SerializeToString())

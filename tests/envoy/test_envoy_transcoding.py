@@ -71,3 +71,25 @@ def test_models_route_transcodes(stack, org, envoy) -> None:
     models = httpx.get(f"{envoy.url}/v1/models", headers=headers)
     assert models.status_code == 200
     assert models.json() == httpx.get(f"{stack.gateway_url}/v1/models", headers=headers).json()
+
+
+def test_resource_routes_answer_the_resource_itself_through_envoy(stack, org, envoy) -> None:
+    from tests.helpers import make_admin
+
+    make_admin(stack, org.id, "envoy-admin@example.com")
+    headers = {"Authorization": f"Bearer {org.token('envoy-admin@example.com')}"}
+    with (
+        httpx.Client(base_url=envoy.url, headers=headers, timeout=30) as via_envoy,
+        httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as via_gateway,
+    ):
+        rule = via_envoy.post("/v1/organization-rules", json={"content": "Cite the source"})
+        assert rule.status_code == 200, rule.text
+        assert rule.json()["content"] == "Cite the source"
+        assert via_gateway.get(f"/v1/organization-rules/{rule.json()['id']}").json() == rule.json()
+        assert via_envoy.get(f"/v1/organization-rules/{rule.json()['id']}").json() == rule.json()
+        memory = via_envoy.post("/v1/user-memories", json={"content": "Prefers tables"}).json()
+        assert memory["content"] == "Prefers tables"
+        assert via_envoy.get("/v1/user-memories").json() == via_gateway.get("/v1/user-memories").json()
+        query = via_gateway.post("/v1/queries", json={"title": "All", "prompt": "p", "sql": "SELECT 1 AS one"}).json()
+        got = via_envoy.get(f"/v1/queries/{query['id']}").json()
+        assert got == via_gateway.get(f"/v1/queries/{query['id']}").json()

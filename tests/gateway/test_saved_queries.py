@@ -229,20 +229,20 @@ def test_saved_queries_over_grpc_with_and_without_a_mask(stack, org) -> None:
         stub = saved_query_pb2_grpc.SavedQueryServiceStub(channel)
         created = stub.CreateSavedQuery(
             pb.CreateSavedQueryRequest(title="T", prompt="P", sql="SELECT {{a}}", keywords=["k"]), metadata=md
-        ).query
+        )
         assert list(created.parameters) == ["a"] and created.HasField("sql")
 
         # Explicit mask: only the named fields change; `sql` named without a value clears it.
         mask = field_mask_pb2.FieldMask(paths=["sql"])
         cleared = stub.UpdateSavedQuery(
             pb.UpdateSavedQueryRequest(query_id=created.id, title="ignored", update_mask=mask), metadata=md
-        ).query
+        )
         assert not cleared.HasField("sql") and cleared.title == "T" and list(cleared.parameters) == []
 
         # No mask (e.g. through Envoy's transcoder): the fields the request sets (AIP-134).
         implied = stub.UpdateSavedQuery(
             pb.UpdateSavedQueryRequest(query_id=created.id, title="New", sql="SELECT {{b}}"), metadata=md
-        ).query
+        )
         assert implied.title == "New" and implied.sql == "SELECT {{b}}" and list(implied.keywords) == ["k"]
 
         with pytest.raises(grpc.RpcError) as info:

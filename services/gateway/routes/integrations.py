@@ -30,14 +30,14 @@ async def create_integration(request: Request) -> Response:
     if not body.get("url"):
         raise ApiError("INVALID_REQUEST", "url: required SQLAlchemy URL")
     resp = await call(request, "integrations", "CreateIntegration", parse(body, pb.CreateIntegrationRequest()))
-    return json_response(resp.integration)
+    return json_response(resp)
 
 
 async def update_integration(request: Request) -> Response:
     authenticate(request)
     body = _strings(await read_json(request), "display_name", "url")
     message = parse(body, pb.UpdateIntegrationRequest(), integration_id=request.path_params["integration_id"])
-    return json_response((await call(request, "integrations", "UpdateIntegration", message)).integration)
+    return json_response(await call(request, "integrations", "UpdateIntegration", message))
 
 
 async def delete_integration(request: Request) -> Response:

@@ -32,19 +32,19 @@ async def list_memories(request: Request) -> Response:
 
 async def get_memory(request: Request) -> Response:
     resp = await call(request, "memories", "GetUserMemory", pb.GetUserMemoryRequest(memory_id=_id(request)))
-    return json_response(resp.memory)
+    return json_response(resp)
 
 
 async def create_memory(request: Request) -> Response:
     body = await _fields(request, "content")
     resp = await call(request, "memories", "CreateUserMemory", pb.CreateUserMemoryRequest(**body))
-    return json_response(resp.memory)
+    return json_response(resp)
 
 
 async def update_memory(request: Request) -> Response:
     body = await _fields(request, "content")
     req = pb.UpdateUserMemoryRequest(memory_id=_id(request), **body)
-    return json_response((await call(request, "memories", "UpdateUserMemory", req)).memory)
+    return json_response(await call(request, "memories", "UpdateUserMemory", req))
 
 
 async def delete_memory(request: Request) -> Response:
@@ -64,13 +64,13 @@ async def admin_list(request: Request) -> Response:
 async def admin_create(request: Request) -> Response:
     body = await _fields(request, "member_id", "content")
     resp = await call(request, "admin_memories", "CreateMemberMemory", pb.CreateMemberMemoryRequest(**body))
-    return json_response(resp.memory)
+    return json_response(resp)
 
 
 async def admin_update(request: Request) -> Response:
     body = await _fields(request, "member_id", "content")
     req = pb.UpdateMemberMemoryRequest(memory_id=_id(request), **body)
-    return json_response((await call(request, "admin_memories", "UpdateMemberMemory", req)).memory)
+    return json_response(await call(request, "admin_memories", "UpdateMemberMemory", req))
 
 
 async def admin_delete(request: Request) -> Response:

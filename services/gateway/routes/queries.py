@@ -19,7 +19,7 @@ TEXT_FIELDS = ("title", "prompt", "description")
 FIELDS = (*TEXT_FIELDS, "sql", "keywords")
 
 
-def _query_json(query: saved_query_pb2.SavedQuery) -> dict[str, Any]:
+def _query_json(query: Message) -> dict[str, Any]:
     body = to_dict(query)
     body.setdefault("sql", None)  # proto3 `optional` is omitted when unset; the contract says null
     return body
@@ -53,14 +53,14 @@ async def list_queries(request: Request) -> Response:
 
 async def get_query(request: Request) -> Response:
     message = saved_query_pb2.GetSavedQueryRequest(query_id=request.path_params["query_id"])
-    return JSONResponse(_query_json((await _call(request, "GetSavedQuery", message)).query))
+    return JSONResponse(_query_json(await _call(request, "GetSavedQuery", message)))
 
 
 async def create_query(request: Request) -> Response:
     authenticate(request)  # 401 before reading the body
     body = _checked(await read_json(request))
     message = parse(body, saved_query_pb2.CreateSavedQueryRequest())
-    return JSONResponse(_query_json((await _call(request, "CreateSavedQuery", message)).query))
+    return JSONResponse(_query_json(await _call(request, "CreateSavedQuery", message)))
 
 
 async def update_query(request: Request) -> Response:
@@ -70,7 +70,7 @@ async def update_query(request: Request) -> Response:
     mask = field_mask_pb2.FieldMask(paths=[f for f in FIELDS if f in body])
     message = parse(body, saved_query_pb2.UpdateSavedQueryRequest(), query_id=request.path_params["query_id"])
     message.update_mask.CopyFrom(mask)
-    return JSONResponse(_query_json((await _call(request, "UpdateSavedQuery", message)).query))
+    return JSONResponse(_query_json(await _call(request, "UpdateSavedQuery", message)))
 
 
 async def delete_query(request: Request) -> Response:

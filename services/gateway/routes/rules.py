@@ -27,17 +27,17 @@ async def list_rules(request: Request) -> Response:
 
 async def get_rule(request: Request) -> Response:
     req = pb.GetOrganizationRuleRequest(rule_id=request.path_params["rule_id"])
-    return json_response((await call(request, "rules", "GetOrganizationRule", req)).rule)
+    return json_response(await call(request, "rules", "GetOrganizationRule", req))
 
 
 async def create_rule(request: Request) -> Response:
     req = pb.CreateOrganizationRuleRequest(content=await _content(request))
-    return json_response((await call(request, "rules", "CreateOrganizationRule", req)).rule)
+    return json_response(await call(request, "rules", "CreateOrganizationRule", req))
 
 
 async def update_rule(request: Request) -> Response:
     req = pb.UpdateOrganizationRuleRequest(rule_id=request.path_params["rule_id"], content=await _content(request))
-    return json_response((await call(request, "rules", "UpdateOrganizationRule", req)).rule)
+    return json_response(await call(request, "rules", "UpdateOrganizationRule", req))
 
 
 async def delete_rule(request: Request) -> Response:

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/memory.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\nUserMemory\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListUserMemoriesRequest\"I\n\x18ListUserMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\")\n\x14GetUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"?\n\x15GetUserMemoryResponse\x12&\n\x06memory\x18\x01 \x01(\x0b\x32\x16.trellis.v1.UserMemory\"*\n\x17\x43reateUserMemoryRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"B\n\x18\x43reateUserMemoryResponse\x12&\n\x06memory\x18\x01 \x01(\x0b\x32\x16.trellis.v1.UserMemory\"=\n\x17UpdateUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"B\n\x18UpdateUserMemoryResponse\x12&\n\x06memory\x18\x01 \x01(\x0b\x32\x16.trellis.v1.UserMemory\",\n\x17\x44\x65leteUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteUserMemoryResponse\".\n\x19ListMemberMemoriesRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\"K\n\x1aListMemberMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\"?\n\x19\x43reateMemberMemoryRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"D\n\x1a\x43reateMemberMemoryResponse\x12&\n\x06memory\x18\x01 \x01(\x0b\x32\x16.trellis.v1.UserMemory\"R\n\x19UpdateMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"D\n\x1aUpdateMemberMemoryResponse\x12&\n\x06memory\x18\x01 \x01(\x0b\x32\x16.trellis.v1.UserMemory\"A\n\x19\x44\x65leteMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteMemberMemoryResponse2\xb2\x05\n\x11UserMemoryService\x12x\n\x10ListUserMemories\x12#.trellis.v1.ListUserMemoriesRequest\x1a$.trellis.v1.ListUserMemoriesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/user-memories\x12\x83\x01\n\rGetUserMemory\x12 .trellis.v1.GetUserMemoryRequest\x1a!.trellis.v1.GetUserMemoryResponse\"-\x82\xd3\xe4\x93\x02\'\x12\x1d/v1/user-memories/{memory_id}b\x06memory\x12\x83\x01\n\x10\x43reateUserMemory\x12#.trellis.v1.CreateUserMemoryRequest\x1a$.trellis.v1.CreateUserMemoryResponse\"$\x82\xd3\xe4\x93\x02\x1e\"\x11/v1/user-memories:\x01*b\x06memory\x12\x8f\x01\n\x10UpdateUserMemory\x12#.trellis.v1.UpdateUserMemoryRequest\x1a$.trellis.v1.UpdateUserMemoryResponse\"0\x82\xd3\xe4\x93\x02*2\x1d/v1/user-memories/{memory_id}:\x01*b\x06memory\x12\x84\x01\n\x10\x44\x65leteUserMemory\x12#.trellis.v1.DeleteUserMemoryRequest\x1a$.trellis.v1.DeleteUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/user-memories/{memory_id}2\xde\x04\n\x12\x41\x64minMemoryService\x12\x84\x01\n\x12ListMemberMemories\x12%.trellis.v1.ListMemberMemoriesRequest\x1a&.trellis.v1.ListMemberMemoriesResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/admin/user-memories\x12\x8f\x01\n\x12\x43reateMemberMemory\x12%.trellis.v1.CreateMemberMemoryRequest\x1a&.trellis.v1.CreateMemberMemoryResponse\"*\x82\xd3\xe4\x93\x02$\"\x17/v1/admin/user-memories:\x01*b\x06memory\x12\x9b\x01\n\x12UpdateMemberMemory\x12%.trellis.v1.UpdateMemberMemoryRequest\x1a&.trellis.v1.UpdateMemberMemoryResponse\"6\x82\xd3\xe4\x93\x02\x30\x32#/v1/admin/user-memories/{memory_id}:\x01*b\x06memory\x12\x90\x01\n\x12\x44\x65leteMemberMemory\x12%.trellis.v1.DeleteMemberMemoryRequest\x1a&.trellis.v1.DeleteMemberMemoryResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/admin/user-memories/{memory_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/memory.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\nUserMemory\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListUserMemoriesRequest\"I\n\x18ListUserMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\")\n\x14GetUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\xc0\x01\n\x15GetUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"*\n\x17\x43reateUserMemoryRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"\xc3\x01\n\x18\x43reateUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x17UpdateUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xc3\x01\n\x18UpdateUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x17\x44\x65leteUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteUserMemoryResponse\".\n\x19ListMemberMemoriesRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\"K\n\x1aListMemberMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\"?\n\x19\x43reateMemberMemoryRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xc5\x01\n\x1a\x43reateMemberMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19UpdateMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"\xc5\x01\n\x1aUpdateMemberMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"A\n\x19\x44\x65leteMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteMemberMemoryResponse2\x98\x05\n\x11UserMemoryService\x12x\n\x10ListUserMemories\x12#.trellis.v1.ListUserMemoriesRequest\x1a$.trellis.v1.ListUserMemoriesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/user-memories\x12{\n\rGetUserMemory\x12 .trellis.v1.GetUserMemoryRequest\x1a!.trellis.v1.GetUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/user-memories/{memory_id}\x12{\n\x10\x43reateUserMemory\x12#.trellis.v1.CreateUserMemoryRequest\x1a$.trellis.v1.CreateUserMemoryResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/user-memories:\x01*\x12\x87\x01\n\x10UpdateUserMemory\x12#.trellis.v1.UpdateUserMemoryRequest\x1a$.trellis.v1.UpdateUserMemoryResponse\"(\x82\xd3\xe4\x93\x02\"2\x1d/v1/user-memories/{memory_id}:\x01*\x12\x84\x01\n\x10\x44\x65leteUserMemory\x12#.trellis.v1.DeleteUserMemoryRequest\x1a$.trellis.v1.DeleteUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/user-memories/{memory_id}2\xce\x04\n\x12\x41\x64minMemoryService\x12\x84\x01\n\x12ListMemberMemories\x12%.trellis.v1.ListMemberMemoriesRequest\x1a&.trellis.v1.ListMemberMemoriesResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/admin/user-memories\x12\x87\x01\n\x12\x43reateMemberMemory\x12%.trellis.v1.CreateMemberMemoryRequest\x1a&.trellis.v1.CreateMemberMemoryResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/admin/user-memories:\x01*\x12\x93\x01\n\x12UpdateMemberMemory\x12%.trellis.v1.UpdateMemberMemoryRequest\x1a&.trellis.v1.UpdateMemberMemoryResponse\".\x82\xd3\xe4\x93\x02(2#/v1/admin/user-memories/{memory_id}:\x01*\x12\x90\x01\n\x12\x44\x65leteMemberMemory\x12%.trellis.v1.DeleteMemberMemoryRequest\x1a&.trellis.v1.DeleteMemberMemoryResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/admin/user-memories/{memory_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,19 +36,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERMEMORYSERVICE'].methods_by_name['ListUserMemories']._loaded_options = None
   _globals['_USERMEMORYSERVICE'].methods_by_name['ListUserMemories']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/user-memories'
   _globals['_USERMEMORYSERVICE'].methods_by_name['GetUserMemory']._loaded_options = None
-  _globals['_USERMEMORYSERVICE'].methods_by_name['GetUserMemory']._serialized_options = b'\202\323\344\223\002\'\022\035/v1/user-memories/{memory_id}b\006memory'
+  _globals['_USERMEMORYSERVICE'].methods_by_name['GetUserMemory']._serialized_options = b'\202\323\344\223\002\037\022\035/v1/user-memories/{memory_id}'
   _globals['_USERMEMORYSERVICE'].methods_by_name['CreateUserMemory']._loaded_options = None
-  _globals['_USERMEMORYSERVICE'].methods_by_name['CreateUserMemory']._serialized_options = b'\202\323\344\223\002\036\"\021/v1/user-memories:\001*b\006memory'
+  _globals['_USERMEMORYSERVICE'].methods_by_name['CreateUserMemory']._serialized_options = b'\202\323\344\223\002\026\"\021/v1/user-memories:\001*'
   _globals['_USERMEMORYSERVICE'].methods_by_name['UpdateUserMemory']._loaded_options = None
-  _globals['_USERMEMORYSERVICE'].methods_by_name['UpdateUserMemory']._serialized_options = b'\202\323\344\223\002*2\035/v1/user-memories/{memory_id}:\001*b\006memory'
+  _globals['_USERMEMORYSERVICE'].methods_by_name['UpdateUserMemory']._serialized_options = b'\202\323\344\223\002\"2\035/v1/user-memories/{memory_id}:\001*'
   _globals['_USERMEMORYSERVICE'].methods_by_name['DeleteUserMemory']._loaded_options = None
   _globals['_USERMEMORYSERVICE'].methods_by_name['DeleteUserMemory']._serialized_options = b'\202\323\344\223\002\037*\035/v1/user-memories/{memory_id}'
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['ListMemberMemories']._loaded_options = None
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['ListMemberMemories']._serialized_options = b'\202\323\344\223\002\031\022\027/v1/admin/user-memories'
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['CreateMemberMemory']._loaded_options = None
-  _globals['_ADMINMEMORYSERVICE'].methods_by_name['CreateMemberMemory']._serialized_options = b'\202\323\344\223\002$\"\027/v1/admin/user-memories:\001*b\006memory'
+  _globals['_ADMINMEMORYSERVICE'].methods_by_name['CreateMemberMemory']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/admin/user-memories:\001*'
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['UpdateMemberMemory']._loaded_options = None
-  _globals['_ADMINMEMORYSERVICE'].methods_by_name['UpdateMemberMemory']._serialized_options = b'\202\323\344\223\00202#/v1/admin/user-memories/{memory_id}:\001*b\006memory'
+  _globals['_ADMINMEMORYSERVICE'].methods_by_name['UpdateMemberMemory']._serialized_options = b'\202\323\344\223\002(2#/v1/admin/user-memories/{memory_id}:\001*'
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['DeleteMemberMemory']._loaded_options = None
   _globals['_ADMINMEMORYSERVICE'].methods_by_name['DeleteMemberMemory']._serialized_options = b'\202\323\344\223\002%*#/v1/admin/user-memories/{memory_id}'
   _globals['_USERMEMORY']._serialized_start=103
@@ -59,38 +59,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTUSERMEMORIESRESPONSE']._serialized_end=386
   _globals['_GETUSERMEMORYREQUEST']._serialized_start=388
   _globals['_GETUSERMEMORYREQUEST']._serialized_end=429
-  _globals['_GETUSERMEMORYRESPONSE']._serialized_start=431
-  _globals['_GETUSERMEMORYRESPONSE']._serialized_end=494
-  _globals['_CREATEUSERMEMORYREQUEST']._serialized_start=496
-  _globals['_CREATEUSERMEMORYREQUEST']._serialized_end=538
-  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_start=540
-  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_end=606
-  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_start=608
-  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_end=669
-  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_start=671
-  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_end=737
-  _globals['_DELETEUSERMEMORYREQUEST']._serialized_start=739
-  _globals['_DELETEUSERMEMORYREQUEST']._serialized_end=783
-  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_start=785
-  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_end=811
-  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_start=813
-  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_end=859
-  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_start=861
-  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_end=936
-  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_start=938
-  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_end=1001
-  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_start=1003
-  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_end=1071
-  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_start=1073
-  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_end=1155
-  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_start=1157
-  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_end=1225
-  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_start=1227
-  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_end=1292
-  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_start=1294
-  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_end=1322
-  _globals['_USERMEMORYSERVICE']._serialized_start=1325
-  _globals['_USERMEMORYSERVICE']._serialized_end=2015
-  _globals['_ADMINMEMORYSERVICE']._serialized_start=2018
-  _globals['_ADMINMEMORYSERVICE']._serialized_end=2624
+  _globals['_GETUSERMEMORYRESPONSE']._serialized_start=432
+  _globals['_GETUSERMEMORYRESPONSE']._serialized_end=624
+  _globals['_CREATEUSERMEMORYREQUEST']._serialized_start=626
+  _globals['_CREATEUSERMEMORYREQUEST']._serialized_end=668
+  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_start=671
+  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_end=866
+  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_start=868
+  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_end=929
+  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_start=932
+  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_end=1127
+  _globals['_DELETEUSERMEMORYREQUEST']._serialized_start=1129
+  _globals['_DELETEUSERMEMORYREQUEST']._serialized_end=1173
+  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_start=1175
+  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_end=1201
+  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_start=1203
+  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_end=1249
+  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_start=1251
+  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_end=1326
+  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_start=1328
+  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_end=1391
+  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_start=1394
+  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_end=1591
+  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_start=1593
+  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_end=1675
+  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_start=1678
+  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_end=1875
+  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_start=1877
+  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_end=1942
+  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_start=1944
+  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_end=1972
+  _globals['_USERMEMORYSERVICE']._serialized_start=1975
+  _globals['_USERMEMORYSERVICE']._serialized_end=2639
+  _globals['_ADMINMEMORYSERVICE']._serialized_start=2642
+  _globals['_ADMINMEMORYSERVICE']._serialized_end=3232
 # @@protoc_insertion_point(module_scope)

@@ -43,10 +43,20 @@ class GetUserMemoryRequest(_message.Message):
     def __init__(self, memory_id: _Optional[str] = ...) -> None: ...
 
 class GetUserMemoryResponse(_message.Message):
-    __slots__ = ("memory",)
-    MEMORY_FIELD_NUMBER: _ClassVar[int]
-    memory: UserMemory
-    def __init__(self, memory: _Optional[_Union[UserMemory, _Mapping]] = ...) -> None: ...
+    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    organization_id: str
+    member_id: str
+    content: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateUserMemoryRequest(_message.Message):
     __slots__ = ("content",)
@@ -55,10 +65,20 @@ class CreateUserMemoryRequest(_message.Message):
     def __init__(self, content: _Optional[str] = ...) -> None: ...
 
 class CreateUserMemoryResponse(_message.Message):
-    __slots__ = ("memory",)
-    MEMORY_FIELD_NUMBER: _ClassVar[int]
-    memory: UserMemory
-    def __init__(self, memory: _Optional[_Union[UserMemory, _Mapping]] = ...) -> None: ...
+    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    organization_id: str
+    member_id: str
+    content: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateUserMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "content")
@@ -69,10 +89,20 @@ class UpdateUserMemoryRequest(_message.Message):
     def __init__(self, memory_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class UpdateUserMemoryResponse(_message.Message):
-    __slots__ = ("memory",)
-    MEMORY_FIELD_NUMBER: _ClassVar[int]
-    memory: UserMemory
-    def __init__(self, memory: _Optional[_Union[UserMemory, _Mapping]] = ...) -> None: ...
+    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    organization_id: str
+    member_id: str
+    content: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteUserMemoryRequest(_message.Message):
     __slots__ = ("memory_id",)
@@ -105,10 +135,20 @@ class CreateMemberMemoryRequest(_message.Message):
     def __init__(self, member_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class CreateMemberMemoryResponse(_message.Message):
-    __slots__ = ("memory",)
-    MEMORY_FIELD_NUMBER: _ClassVar[int]
-    memory: UserMemory
-    def __init__(self, memory: _Optional[_Union[UserMemory, _Mapping]] = ...) -> None: ...
+    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    organization_id: str
+    member_id: str
+    content: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateMemberMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "member_id", "content")
@@ -121,10 +161,20 @@ class UpdateMemberMemoryRequest(_message.Message):
     def __init__(self, memory_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class UpdateMemberMemoryResponse(_message.Message):
-    __slots__ = ("memory",)
-    MEMORY_FIELD_NUMBER: _ClassVar[int]
-    memory: UserMemory
-    def __init__(self, memory: _Optional[_Union[UserMemory, _Mapping]] = ...) -> None: ...
+    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    organization_id: str
+    member_id: str
+    content: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteMemberMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "member_id")

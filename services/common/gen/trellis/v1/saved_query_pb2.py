@@ -27,7 +27,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrellis/v1/saved_query.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbc\x02\n\nSavedQuery\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06prompt\x18\x05 \x01(\t\x12\x10\n\x03sql\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x08keywords\x18\x07 \x03(\t\x12\x12\n\nparameters\x18\x08 \x03(\t\x12\x17\n\x0flast_updated_by\x18\t \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\n\x04_sql\"\x19\n\x17ListSavedQueriesRequest\"C\n\x18ListSavedQueriesResponse\x12\'\n\x07queries\x18\x01 \x03(\x0b\x32\x16.trellis.v1.SavedQuery\"(\n\x14GetSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\">\n\x15GetSavedQueryResponse\x12%\n\x05query\x18\x01 \x01(\x0b\x32\x16.trellis.v1.SavedQuery\"y\n\x17\x43reateSavedQueryRequest\x12\r\n\x05title\x18\x01 \x01(\t\x12\x0e\n\x06prompt\x18\x02 \x01(\t\x12\x10\n\x03sql\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x10\n\x08keywords\x18\x05 \x03(\tB\x06\n\x04_sql\"A\n\x18\x43reateSavedQueryResponse\x12%\n\x05query\x18\x01 \x01(\x0b\x32\x16.trellis.v1.SavedQuery\"\xbc\x01\n\x17UpdateSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06prompt\x18\x03 \x01(\t\x12\x10\n\x03sql\x18\x04 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x10\n\x08keywords\x18\x06 \x03(\t\x12/\n\x0bupdate_mask\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\n\x04_sql\"A\n\x18UpdateSavedQueryResponse\x12%\n\x05query\x18\x01 \x01(\x0b\x32\x16.trellis.v1.SavedQuery\"+\n\x17\x44\x65leteSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteSavedQueryResponse2\x8b\x05\n\x11SavedQueryService\x12r\n\x10ListSavedQueries\x12#.trellis.v1.ListSavedQueriesRequest\x1a$.trellis.v1.ListSavedQueriesResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/queries\x12{\n\rGetSavedQuery\x12 .trellis.v1.GetSavedQueryRequest\x1a!.trellis.v1.GetSavedQueryResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x16/v1/queries/{query_id}b\x05query\x12|\n\x10\x43reateSavedQuery\x12#.trellis.v1.CreateSavedQueryRequest\x1a$.trellis.v1.CreateSavedQueryResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\"\x0b/v1/queries:\x01*b\x05query\x12\x87\x01\n\x10UpdateSavedQuery\x12#.trellis.v1.UpdateSavedQueryRequest\x1a$.trellis.v1.UpdateSavedQueryResponse\"(\x82\xd3\xe4\x93\x02\"2\x16/v1/queries/{query_id}:\x01*b\x05query\x12}\n\x10\x44\x65leteSavedQuery\x12#.trellis.v1.DeleteSavedQueryRequest\x1a$.trellis.v1.DeleteSavedQueryResponse\"\x1e\x82\xd3\xe4\x93\x02\x18*\x16/v1/queries/{query_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrellis/v1/saved_query.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbc\x02\n\nSavedQuery\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06prompt\x18\x05 \x01(\t\x12\x10\n\x03sql\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x08keywords\x18\x07 \x03(\t\x12\x12\n\nparameters\x18\x08 \x03(\t\x12\x17\n\x0flast_updated_by\x18\t \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\n\x04_sql\"\x19\n\x17ListSavedQueriesRequest\"C\n\x18ListSavedQueriesResponse\x12\'\n\x07queries\x18\x01 \x03(\x0b\x32\x16.trellis.v1.SavedQuery\"(\n\x14GetSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\"\xc7\x02\n\x15GetSavedQueryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06prompt\x18\x05 \x01(\t\x12\x10\n\x03sql\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x08keywords\x18\x07 \x03(\t\x12\x12\n\nparameters\x18\x08 \x03(\t\x12\x17\n\x0flast_updated_by\x18\t \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\n\x04_sql\"y\n\x17\x43reateSavedQueryRequest\x12\r\n\x05title\x18\x01 \x01(\t\x12\x0e\n\x06prompt\x18\x02 \x01(\t\x12\x10\n\x03sql\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x10\n\x08keywords\x18\x05 \x03(\tB\x06\n\x04_sql\"\xca\x02\n\x18\x43reateSavedQueryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06prompt\x18\x05 \x01(\t\x12\x10\n\x03sql\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x08keywords\x18\x07 \x03(\t\x12\x12\n\nparameters\x18\x08 \x03(\t\x12\x17\n\x0flast_updated_by\x18\t \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\n\x04_sql\"\xbc\x01\n\x17UpdateSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06prompt\x18\x03 \x01(\t\x12\x10\n\x03sql\x18\x04 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x10\n\x08keywords\x18\x06 \x03(\t\x12/\n\x0bupdate_mask\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\n\x04_sql\"\xca\x02\n\x18UpdateSavedQueryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06prompt\x18\x05 \x01(\t\x12\x10\n\x03sql\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x08keywords\x18\x07 \x03(\t\x12\x12\n\nparameters\x18\x08 \x03(\t\x12\x17\n\x0flast_updated_by\x18\t \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\n\x04_sql\"+\n\x17\x44\x65leteSavedQueryRequest\x12\x10\n\x08query_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteSavedQueryResponse2\xf6\x04\n\x11SavedQueryService\x12r\n\x10ListSavedQueries\x12#.trellis.v1.ListSavedQueriesRequest\x1a$.trellis.v1.ListSavedQueriesResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/queries\x12t\n\rGetSavedQuery\x12 .trellis.v1.GetSavedQueryRequest\x1a!.trellis.v1.GetSavedQueryResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/queries/{query_id}\x12u\n\x10\x43reateSavedQuery\x12#.trellis.v1.CreateSavedQueryRequest\x1a$.trellis.v1.CreateSavedQueryResponse\"\x16\x82\xd3\xe4\x93\x02\x10\"\x0b/v1/queries:\x01*\x12\x80\x01\n\x10UpdateSavedQuery\x12#.trellis.v1.UpdateSavedQueryRequest\x1a$.trellis.v1.UpdateSavedQueryResponse\"!\x82\xd3\xe4\x93\x02\x1b\x32\x16/v1/queries/{query_id}:\x01*\x12}\n\x10\x44\x65leteSavedQuery\x12#.trellis.v1.DeleteSavedQueryRequest\x1a$.trellis.v1.DeleteSavedQueryResponse\"\x1e\x82\xd3\xe4\x93\x02\x18*\x16/v1/queries/{query_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,11 +37,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['ListSavedQueries']._loaded_options = None
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['ListSavedQueries']._serialized_options = b'\202\323\344\223\002\r\022\013/v1/queries'
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['GetSavedQuery']._loaded_options = None
-  _globals['_SAVEDQUERYSERVICE'].methods_by_name['GetSavedQuery']._serialized_options = b'\202\323\344\223\002\037\022\026/v1/queries/{query_id}b\005query'
+  _globals['_SAVEDQUERYSERVICE'].methods_by_name['GetSavedQuery']._serialized_options = b'\202\323\344\223\002\030\022\026/v1/queries/{query_id}'
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['CreateSavedQuery']._loaded_options = None
-  _globals['_SAVEDQUERYSERVICE'].methods_by_name['CreateSavedQuery']._serialized_options = b'\202\323\344\223\002\027\"\013/v1/queries:\001*b\005query'
+  _globals['_SAVEDQUERYSERVICE'].methods_by_name['CreateSavedQuery']._serialized_options = b'\202\323\344\223\002\020\"\013/v1/queries:\001*'
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['UpdateSavedQuery']._loaded_options = None
-  _globals['_SAVEDQUERYSERVICE'].methods_by_name['UpdateSavedQuery']._serialized_options = b'\202\323\344\223\002\"2\026/v1/queries/{query_id}:\001*b\005query'
+  _globals['_SAVEDQUERYSERVICE'].methods_by_name['UpdateSavedQuery']._serialized_options = b'\202\323\344\223\002\0332\026/v1/queries/{query_id}:\001*'
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['DeleteSavedQuery']._loaded_options = None
   _globals['_SAVEDQUERYSERVICE'].methods_by_name['DeleteSavedQuery']._serialized_options = b'\202\323\344\223\002\030*\026/v1/queries/{query_id}'
   _globals['_SAVEDQUERY']._serialized_start=142
@@ -52,20 +52,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSAVEDQUERIESRESPONSE']._serialized_end=554
   _globals['_GETSAVEDQUERYREQUEST']._serialized_start=556
   _globals['_GETSAVEDQUERYREQUEST']._serialized_end=596
-  _globals['_GETSAVEDQUERYRESPONSE']._serialized_start=598
-  _globals['_GETSAVEDQUERYRESPONSE']._serialized_end=660
-  _globals['_CREATESAVEDQUERYREQUEST']._serialized_start=662
-  _globals['_CREATESAVEDQUERYREQUEST']._serialized_end=783
-  _globals['_CREATESAVEDQUERYRESPONSE']._serialized_start=785
-  _globals['_CREATESAVEDQUERYRESPONSE']._serialized_end=850
-  _globals['_UPDATESAVEDQUERYREQUEST']._serialized_start=853
-  _globals['_UPDATESAVEDQUERYREQUEST']._serialized_end=1041
-  _globals['_UPDATESAVEDQUERYRESPONSE']._serialized_start=1043
-  _globals['_UPDATESAVEDQUERYRESPONSE']._serialized_end=1108
-  _globals['_DELETESAVEDQUERYREQUEST']._serialized_start=1110
-  _globals['_DELETESAVEDQUERYREQUEST']._serialized_end=1153
-  _globals['_DELETESAVEDQUERYRESPONSE']._serialized_start=1155
-  _globals['_DELETESAVEDQUERYRESPONSE']._serialized_end=1181
-  _globals['_SAVEDQUERYSERVICE']._serialized_start=1184
-  _globals['_SAVEDQUERYSERVICE']._serialized_end=1835
+  _globals['_GETSAVEDQUERYRESPONSE']._serialized_start=599
+  _globals['_GETSAVEDQUERYRESPONSE']._serialized_end=926
+  _globals['_CREATESAVEDQUERYREQUEST']._serialized_start=928
+  _globals['_CREATESAVEDQUERYREQUEST']._serialized_end=1049
+  _globals['_CREATESAVEDQUERYRESPONSE']._serialized_start=1052
+  _globals['_CREATESAVEDQUERYRESPONSE']._serialized_end=1382
+  _globals['_UPDATESAVEDQUERYREQUEST']._serialized_start=1385
+  _globals['_UPDATESAVEDQUERYREQUEST']._serialized_end=1573
+  _globals['_UPDATESAVEDQUERYRESPONSE']._serialized_start=1576
+  _globals['_UPDATESAVEDQUERYRESPONSE']._serialized_end=1906
+  _globals['_DELETESAVEDQUERYREQUEST']._serialized_start=1908
+  _globals['_DELETESAVEDQUERYREQUEST']._serialized_end=1951
+  _globals['_DELETESAVEDQUERYRESPONSE']._serialized_start=1953
+  _globals['_DELETESAVEDQUERYRESPONSE']._serialized_end=1979
+  _globals['_SAVEDQUERYSERVICE']._serialized_start=1982
+  _globals['_SAVEDQUERYSERVICE']._serialized_end=2612
 # @@protoc_insertion_point(module_scope)
