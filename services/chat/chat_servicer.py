@@ -13,6 +13,7 @@ from services.chat.models import Message
 from services.chat.store import PAGE_SIZE, ChatStore, ChatView
 from services.chat.turns import TurnService
 from services.chat.upload_client import UploadClient
+from services.chat.validation import text_field
 from services.common.auth_interceptor import current_principal
 from services.common.convert import struct, ts
 from services.common.database import run_sync
@@ -31,12 +32,7 @@ def _default_title() -> str:
 
 
 def _clean_title(title: str, *, required: bool) -> str:
-    title = title.strip()
-    if required and not title:
-        raise ApiError("INVALID_REQUEST", "title: must be a non-empty string")
-    if len(title) > MAX_TITLE:
-        raise ApiError("INVALID_REQUEST", f"title: at most {MAX_TITLE} characters")
-    return title
+    return text_field("title", title, limit=MAX_TITLE, required=required)
 
 
 def _summary(view: ChatView) -> chat_pb2.ChatSummary:

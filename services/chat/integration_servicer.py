@@ -14,6 +14,7 @@ from services.chat.integration_urls import check_integration_url
 from services.chat.models import Integration
 from services.chat.settings import ChatSettings
 from services.chat.store import ChatStore
+from services.chat.validation import text_field
 from services.common.auth_interceptor import current_principal
 from services.common.convert import as_response, ts
 from services.common.database import run_sync
@@ -31,10 +32,7 @@ def integration_proto(row: Integration) -> pb.Integration:
 
 
 def _name(value: str) -> str:
-    value = value.strip()
-    if not value or len(value) > MAX_NAME:
-        raise ApiError("INVALID_REQUEST", f"display_name: required, at most {MAX_NAME} characters")
-    return value
+    return text_field("display_name", value, limit=MAX_NAME)
 
 
 class IntegrationServicer(pb_grpc.IntegrationServiceServicer):

@@ -8,6 +8,7 @@ from services.chat.access import require_admin
 from services.chat.memory_store import MemoryStore
 from services.chat.models import UserMemory
 from services.chat.store import ChatStore
+from services.chat.validation import text_field
 from services.common.auth_interceptor import current_principal
 from services.common.convert import as_response, ts
 from services.common.database import run_sync
@@ -19,12 +20,7 @@ MAX_PER_MEMBER = 200
 
 
 def content_of(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ApiError("INVALID_REQUEST", "content: must be a non-empty string")
-    if len(value) > MAX_CONTENT:
-        raise ApiError("INVALID_REQUEST", f"content: at most {MAX_CONTENT} characters")
-    return value
+    return text_field("content", value, limit=MAX_CONTENT)
 
 
 def memory_proto(row: UserMemory) -> memory_pb2.UserMemory:

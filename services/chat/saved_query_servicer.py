@@ -9,6 +9,7 @@ from services.chat.saved_query_params import compile_template, extract_parameter
 from services.chat.saved_query_store import EDITABLE, SavedQueryStore, SavedQueryView
 from services.chat.sql_safety import MAX_SQL_CHARS, check_read_only
 from services.chat.store import ChatStore
+from services.chat.validation import text_field
 from services.common.auth_interceptor import current_principal
 from services.common.convert import as_response, ts
 from services.common.database import run_sync
@@ -24,15 +25,6 @@ MAX_KEYWORD = 200
 # it is saved: it must parse as a query in at least one of them and be unsafe in none. It is checked
 # again for the real engine whenever it runs.
 SAVE_DIALECTS = ("sqlite", "postgres", "mysql", "duckdb")
-
-
-def _text(field: str, value: str, *, required: bool, limit: int) -> str:
-    value = value.strip()
-    if required and not value:
-        raise ApiError("INVALID_REQUEST", f"{field}: must be a non-empty string")
-    if len(value) > limit:
-        raise ApiError("INVALID_REQUEST", f"{field}: at most {limit} characters")
-    return value
 
 
 def _keywords(values: list[str]) -> list[str]:
@@ -119,9 +111,9 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
         self, request: saved_query_pb2.CreateSavedQueryRequest, context: grpc.aio.ServicerContext
     ) -> saved_query_pb2.CreateSavedQueryResponse:
         who = await self._admin()
-        title = _text("title", request.title, required=True, limit=MAX_TITLE)
-        prompt = _text("prompt", request.prompt, required=True, limit=MAX_TEXT)
-        description = _text("description", request.description, required=False, limit=MAX_TEXT)
+        title = text_field("title", request.title, limit=MAX_TITLE, required=True)
+        prompt = text_field("prompt", request.prompt, limit=MAX_TEXT, required=True)
+        description = text_field("description", request.description, limit=MAX_TEXT, required=False)
         keywords = _keywords(list(request.keywords))
         # Parsing a long statement is CPU work: keep it off the event loop.
         sql = await run_sync(_sql, request.sql if request.HasField("sql") else None)
@@ -147,11 +139,11 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
             if path not in EDITABLE:
                 raise ApiError("INVALID_REQUEST", f"update_mask: '{path}' is not an editable field")
             if path == "title":
-                changes[path] = _text("title", request.title, required=True, limit=MAX_TITLE)
+                changes[path] = text_field("title", request.title, limit=MAX_TITLE, required=True)
             elif path == "prompt":
-                changes[path] = _text("prompt", request.prompt, required=True, limit=MAX_TEXT)
+                changes[path] = text_field("prompt", request.prompt, limit=MAX_TEXT, required=True)
             elif path == "description":
-                changes[path] = _text("description", request.description, required=False, limit=MAX_TEXT)
+                changes[path] = text_field("description", request.description, limit=MAX_TEXT, required=False)
             elif path == "keywords":
                 changes[path] = _keywords(list(request.keywords))
             else:  # sql: in the mask without a value clears it (a prompt-only query)
