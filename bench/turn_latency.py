@@ -36,8 +36,8 @@ from websockets.sync.client import ClientConnection, connect
 from devstack.demo_db import create_demo_database
 from devstack.stack import Stack, StackConfig
 from services.chat.admin import create_integration
-from services.chat.server import open_store
 from services.chat.settings import ChatSettings
+from services.chat.storage.stores import opened_stores
 from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
 
 TRANSPORTS = ("grpc", "sse", "ws")
@@ -206,13 +206,10 @@ def prepare(stack: Stack) -> Setup:
     db_path = settings.allowed_integration_dirs()[0] / "retail.db"
     if not db_path.exists():
         create_demo_database(db_path)
-    store = open_store(settings)
-    try:
-        org = store.create_organization(f"Bench {uuid.uuid4().hex[:6]}")
-        _, api_key = store.create_api_key(org.id, "bench")
-        integration = create_integration(store, settings, org.id, "Retail", f"sqlite:///{db_path.resolve()}")
-    finally:
-        store.engine.dispose()
+    with opened_stores(settings.resolved_database_url()) as stores:
+        org = stores.organizations.create_organization(f"Bench {uuid.uuid4().hex[:6]}")
+        _, api_key = stores.organizations.create_api_key(org.id, "bench")
+        integration = create_integration(stores, settings, org.id, "Retail", f"sqlite:///{db_path.resolve()}")
     return Setup(stack, api_key, integration.id)
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 import httpx
 
 from devstack.stack import Stack, StackConfig
-from services.chat.server import open_store
 from services.chat.settings import ChatSettings
+from services.chat.storage.stores import opened_stores
 
 MiB = 1024 * 1024
 
@@ -146,12 +146,9 @@ def main() -> None:
         Stack(StackConfig(data_dir=Path(tmp), quiet=True)) as stack,
     ):
         settings = ChatSettings.model_validate(stack.service_env())
-        store = open_store(settings)
-        try:
-            org = store.create_organization("Bench")
-            _, api_key = store.create_api_key(org.id, "bench")
-        finally:
-            store.engine.dispose()
+        with opened_stores(settings.resolved_database_url()) as stores:
+            org = stores.organizations.create_organization("Bench")
+            _, api_key = stores.organizations.create_api_key(org.id, "bench")
         token = httpx.post(
             f"{stack.gateway_url}/v1/authenticate", headers={"X-API-Key": api_key}, json={"email": "bench@example.com"}
         ).json()["token"]

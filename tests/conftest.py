@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from devstack.stack import Stack, StackConfig
-from services.chat.server import open_store
-from services.chat.settings import ChatSettings
+from tests.helpers import chat_stores
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -117,13 +116,9 @@ class Org:
 
 def make_org(stack: Stack, name: str = "Test Org") -> Org:
     """A brand-new organization with its own API key, created with the admin tooling."""
-    settings = ChatSettings.model_validate(stack.service_env())
-    store = open_store(settings)
-    try:
-        org = store.create_organization(f"{name} {uuid.uuid4().hex[:6]}")
-        _, key = store.create_api_key(org.id, "test")
-    finally:
-        store.engine.dispose()
+    with chat_stores(stack) as stores:
+        org = stores.organizations.create_organization(f"{name} {uuid.uuid4().hex[:6]}")
+        _, key = stores.organizations.create_api_key(org.id, "test")
     return Org(org.id, key, stack.gateway_url)
 
 

@@ -49,7 +49,7 @@ from questions_retail import QUESTIONS as RETAIL  # noqa: E402
 
 from devstack.demo_db import create_demo_database  # noqa: E402
 from services.chat.engines.base import Database, Delta, Note, TurnContext, Viz  # noqa: E402
-from services.chat.engines.embedded import EmbeddedEngine  # noqa: E402
+from services.chat.engines.embedded.engine import EmbeddedEngine  # noqa: E402
 from services.common.turn_json import visualization_json  # noqa: E402
 
 _LIMIT = re.compile(r"\s+LIMIT\s+\d+\s*$", re.IGNORECASE)

@@ -13,29 +13,28 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.chat.crypto import UrlCipher
-from services.chat.integration_urls import check_integration_url
-from services.chat.models import Integration, Member, Organization
-from services.chat.server import open_store
+from services.chat.security.integration_urls import check_integration_url
+from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
-from services.chat.store import ChatStore
+from services.chat.storage.models import Integration, Member, Organization
+from services.chat.storage.stores import Stores, opened_stores
 from services.common.errors import ApiError
 
 
-def create_org(store: ChatStore, name: str, org_id: str | None = None) -> Organization:
-    if org_id and (existing := store.get_organization(org_id)) is not None:
+def create_org(stores: Stores, name: str, org_id: str | None = None) -> Organization:
+    if org_id and (existing := stores.organizations.get_organization(org_id)) is not None:
         return existing
-    return store.create_organization(name, org_id)
+    return stores.organizations.create_organization(name, org_id)
 
 
-def create_member(store: ChatStore, org_id: str, email: str, *, admin: bool) -> Member:
-    return store.upsert_member(org_id, email, role="admin" if admin else "member")
+def create_member(stores: Stores, org_id: str, email: str, *, admin: bool) -> Member:
+    return stores.organizations.upsert_member(org_id, email, role="admin" if admin else "member")
 
 
-def create_integration(store: ChatStore, settings: ChatSettings, org_id: str, name: str, url: str) -> Integration:
+def create_integration(stores: Stores, settings: ChatSettings, org_id: str, name: str, url: str) -> Integration:
     dialect = check_integration_url(url, settings)
     cipher = UrlCipher(settings.resolved_encryption_key())
-    return store.create_integration(org_id, name, dialect, cipher.encrypt(url))
+    return stores.integrations.create(org_id, name, dialect, cipher.encrypt(url))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,23 +59,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = ChatSettings()
-    store = open_store(settings)
+    with opened_stores(settings.resolved_database_url()) as stores:
+        return _run(args, settings, stores)
+
+
+def _run(args: argparse.Namespace, settings: ChatSettings, stores: Stores) -> int:
     try:
         if args.command == "create-org":
-            org = create_org(store, args.name, args.id)
+            org = create_org(stores, args.name, args.id)
             print(org.id)
             return 0
-        if store.get_organization(args.org) is None:
+        if stores.organizations.get_organization(args.org) is None:
             print(f"error: organization {args.org} does not exist (create it with create-org)", file=sys.stderr)
             return 1
         if args.command == "create-api-key":
-            _, key = store.create_api_key(args.org, args.name)
+            _, key = stores.organizations.create_api_key(args.org, args.name)
             print(key)
         elif args.command == "create-member":
-            member = create_member(store, args.org, args.email, admin=args.admin)
+            member = create_member(stores, args.org, args.email, admin=args.admin)
             print(f"{member.id} {member.email} {member.role}")
         elif args.command == "create-integration":
-            integration = create_integration(store, settings, args.org, args.name, args.url)
+            integration = create_integration(stores, settings, args.org, args.name, args.url)
             print(integration.id)
     except ApiError as err:
         print(f"error: {err.detail}", file=sys.stderr)

@@ -5,28 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from pathlib import Path
 
-from services.chat.attachment_tables import AttachmentTables
-from services.chat.auth_servicer import AuthServicer
-from services.chat.chat_servicer import ChatServicer
-from services.chat.crypto import UrlCipher
-from services.chat.engines.embedded import EmbeddedEngine
-from services.chat.engines.openai_compat import engines_from_settings
+from services.chat.api.auth import AuthServicer
+from services.chat.api.chat import ChatServicer
+from services.chat.api.integration import IntegrationServicer
+from services.chat.api.memory import AdminMemoryServicer, UserMemoryServicer
+from services.chat.api.model import ModelServicer
+from services.chat.api.organization_rule import OrganizationRuleServicer
+from services.chat.api.saved_query import SavedQueryServicer
+from services.chat.clients.upload import UploadClient
+from services.chat.engines.embedded.engine import EmbeddedEngine
+from services.chat.engines.openai.engine import engines_from_settings
 from services.chat.engines.registry import EngineRegistry
-from services.chat.integration_servicer import IntegrationServicer
-from services.chat.memory_servicer import AdminMemoryServicer, UserMemoryServicer
-from services.chat.memory_store import MemoryStore
-from services.chat.model_servicer import ModelServicer
-from services.chat.rule_servicer import OrganizationRuleServicer
-from services.chat.rule_store import RuleStore
-from services.chat.saved_query_servicer import SavedQueryServicer
-from services.chat.saved_query_store import SavedQueryStore
+from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
-from services.chat.store import ChatStore
-from services.chat.turns import TurnService
-from services.chat.upload_client import UploadClient
-from services.common.database import make_engine, migrate, run_sync
+from services.chat.storage.stores import open_stores
+from services.chat.turns.attachment_tables import AttachmentTables
+from services.chat.turns.service import TurnService
+from services.common.database import run_sync
 from services.common.gen.trellis.v1 import (
     auth_pb2,
     auth_pb2_grpc,
@@ -46,22 +42,14 @@ from services.common.gen.trellis.v1 import (
 from services.common.grpc_server import configure_logging, serve
 from services.common.ratelimit import make_rate_limiter
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-VERSION_TABLE = "alembic_version_chat"
 RECOVERY_INTERVAL = 60.0
 log = logging.getLogger(__name__)
-
-
-def open_store(settings: ChatSettings) -> ChatStore:
-    url = settings.resolved_database_url()
-    migrate(url, MIGRATIONS, VERSION_TABLE)
-    return ChatStore(make_engine(url))
 
 
 async def main() -> None:
     settings = ChatSettings()
     configure_logging(settings.log_level)
-    store = open_store(settings)
+    stores = open_stores(settings.resolved_database_url())
     limiter = make_rate_limiter(settings.redis_url)
     secret = settings.resolved_jwt_secret()
     engines = EngineRegistry(
@@ -72,20 +60,20 @@ async def main() -> None:
         default=settings.default_model or None,
     )
     cipher = UrlCipher(settings.resolved_encryption_key())
-    memories, rules = MemoryStore(store.engine), RuleStore(store.engine)
     uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
     turns = TurnService(
-        store,
+        stores.chats,
+        stores.integrations,
         engines,
         cipher,
         limiter,
         send_per_minute=settings.send_per_minute,
         turn_timeout=settings.turn_timeout,
-        saved_queries=SavedQueryStore(store.engine),
+        saved_queries=stores.saved_queries,
         uploads=uploads,
         tables=AttachmentTables(uploads, settings.data_dir / "attachments"),
-        memories=memories,
-        rules=rules,
+        memories=stores.memories,
+        rules=stores.organization_rules,
         query_timeout=settings.query_timeout,
         stream_delay=settings.stream_delay_ms / 1000,
     )
@@ -95,11 +83,12 @@ async def main() -> None:
 
     def register(server: object) -> list[str]:
         auth_pb2_grpc.add_AuthServiceServicer_to_server(
-            AuthServicer(store, secret, limiter, settings.authenticate_per_minute), server
+            AuthServicer(stores.organizations, secret, limiter, settings.authenticate_per_minute), server
         )
         chat_pb2_grpc.add_ChatServiceServicer_to_server(
             ChatServicer(
-                store,
+                stores.chats,
+                stores.integrations,
                 limiter,
                 turns,
                 uploads,
@@ -109,16 +98,18 @@ async def main() -> None:
             server,
         )
         model_pb2_grpc.add_ModelServiceServicer_to_server(ModelServicer(engines), server)
-        memory_pb2_grpc.add_UserMemoryServiceServicer_to_server(UserMemoryServicer(memories), server)
-        memory_pb2_grpc.add_AdminMemoryServiceServicer_to_server(AdminMemoryServicer(store, memories), server)
+        memory_pb2_grpc.add_UserMemoryServiceServicer_to_server(UserMemoryServicer(stores.memories), server)
+        memory_pb2_grpc.add_AdminMemoryServiceServicer_to_server(
+            AdminMemoryServicer(stores.organizations, stores.memories), server
+        )
         organization_rule_pb2_grpc.add_OrganizationRuleServiceServicer_to_server(
-            OrganizationRuleServicer(store, rules), server
+            OrganizationRuleServicer(stores.organizations, stores.organization_rules), server
         )
         integration_pb2_grpc.add_IntegrationServiceServicer_to_server(
-            IntegrationServicer(store, cipher, settings), server
+            IntegrationServicer(stores.organizations, stores.integrations, cipher, settings), server
         )
         saved_query_pb2_grpc.add_SavedQueryServiceServicer_to_server(
-            SavedQueryServicer(store, SavedQueryStore(store.engine)), server
+            SavedQueryServicer(stores.organizations, stores.saved_queries), server
         )
         return [
             auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
@@ -135,7 +126,7 @@ async def main() -> None:
         recovery.cancel()
         await uploads.close()
         await limiter.close()
-        store.engine.dispose()
+        stores.close()
 
     await serve(
         "chat",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from services.chat.attachment_tables import build_sqlite, identifier, mentions_attachment
+from services.chat.turns.attachment_tables import build_sqlite, identifier, mentions_attachment
 
 
 def test_build_sqlite_types_columns_and_keeps_values(tmp_path) -> None:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from services.chat.engines.lexicon import normalise, tokenize
-from services.chat.engines.nl_dates import combine, find_bucket, find_dates
+from services.chat.engines.embedded.lexicon import normalise, tokenize
+from services.chat.engines.embedded.nl_dates import combine, find_bucket, find_dates
 
 TODAY = date(2026, 6, 15)
 

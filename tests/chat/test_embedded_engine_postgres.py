@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from devstack.demo_db import SCHEMA, TABLES, create_demo_database
-from services.chat import sql_runner
 from services.chat.engines.base import Database, Delta, Note, TurnContext, Viz
-from services.chat.engines.embedded import EmbeddedEngine
+from services.chat.engines.embedded.engine import EmbeddedEngine
+from services.chat.sql import runner as sql_runner
 from services.common.turn_json import visualization_json
 from tests.conftest import _drop_pg_database, _fresh_pg_database
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.chat.integration_urls import check_url
+from services.chat.security.integration_urls import check_url
 from services.common.errors import ApiError
 
 OWN = "postgresql://trellis@db.internal:5432/trellis"

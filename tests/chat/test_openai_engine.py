@@ -18,11 +18,11 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, cre
 
 from devstack.demo_db import create_demo_database
 from devstack.ports import free_port
-from services.chat import sql_runner
 from services.chat.engines.base import Database, Delta, Note, Status, TurnContext, Viz
-from services.chat.engines.openai_compat import OpenAICompatEngine, OpenAIConfig, openai_engines, parse_models
-from services.chat.engines.openai_tools import DatabaseTools
+from services.chat.engines.openai.engine import OpenAICompatEngine, OpenAIConfig, openai_engines, parse_models
+from services.chat.engines.openai.tools import DatabaseTools
 from services.chat.engines.registry import EngineRegistry
+from services.chat.sql import runner as sql_runner
 from services.common.database import normalise_url
 from services.common.errors import CODES, ApiError
 from services.common.gen.trellis.v1 import turn_pb2

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from services.chat.saved_query_params import bind, compile_template, extract_parameters
-from services.chat.sql_safety import check_read_only
+from services.chat.sql.parameters import bind, compile_template, extract_parameters
+from services.chat.sql.safety import check_read_only
 from services.common.errors import ApiError
 
 

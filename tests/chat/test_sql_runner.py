@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Column, Date, DateTime, Integer, LargeBinary, MetaData, Numeric, String, Table, create_engine
 from sqlalchemy import text as sql_text
 
-from services.chat import sql_runner, sql_safety
-from services.chat.sql_runner import run_query
+from services.chat.sql import runner as sql_runner
+from services.chat.sql import safety as sql_safety
+from services.chat.sql.runner import run_query
 from services.common.database import normalise_url
 from services.common.errors import ApiError
 

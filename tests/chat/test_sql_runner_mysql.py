@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.chat.sql_runner import run_query
+from services.chat.sql.runner import run_query
 from services.common.errors import ApiError
 from tests.conftest import _unavailable
 

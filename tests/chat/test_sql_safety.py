@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlglot
 
-from services.chat.sql_safety import check_read_only
+from services.chat.sql.safety import check_read_only
 from services.common.errors import ApiError
 
 DIALECTS = ["sqlite", "postgresql", "mysql", "duckdb"]

@@ -10,9 +10,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel
 
-from services.chat.models import TABLES, Message
-from services.chat.server import MIGRATIONS, VERSION_TABLE
-from services.chat.store import ChatStore, hash_api_key
+from services.chat.storage.models import TABLES, Message
+from services.chat.storage.organization_store import hash_api_key
+from services.chat.storage.stores import MIGRATIONS, VERSION_TABLE, Stores, opened_stores
 from services.common.database import make_engine, migrate, utcnow
 from services.common.errors import ApiError
 
@@ -20,16 +20,14 @@ pytestmark = pytest.mark.storage
 
 
 @pytest.fixture
-def store(database_url):
-    migrate(database_url, MIGRATIONS, VERSION_TABLE)
-    s = ChatStore(make_engine(database_url))
-    yield s
-    s.engine.dispose()
+def stores(database_url):
+    with opened_stores(database_url) as s:
+        yield s
 
 
-def _member(store: ChatStore, email: str = "a@example.com"):
-    org = store.create_organization("Org")
-    return org, store.upsert_member(org.id, email)
+def _member(stores: Stores, email: str = "a@example.com"):
+    org = stores.organizations.create_organization("Org")
+    return org, stores.organizations.upsert_member(org.id, email)
 
 
 def test_migrations_are_idempotent_and_match_the_models(database_url) -> None:
@@ -48,68 +46,68 @@ def test_migrations_are_idempotent_and_match_the_models(database_url) -> None:
         engine.dispose()
 
 
-def test_api_keys_are_stored_hashed(store) -> None:
-    org = store.create_organization("Org")
-    _, key = store.create_api_key(org.id)
-    with store.engine.connect() as conn:
+def test_api_keys_are_stored_hashed(stores) -> None:
+    org = stores.organizations.create_organization("Org")
+    _, key = stores.organizations.create_api_key(org.id)
+    with stores.chats.engine.connect() as conn:
         stored = [row[0] for row in conn.execute(text("SELECT key_hash FROM api_keys"))]
     assert stored == [hash_api_key(key)] and key not in stored
-    assert store.find_api_key(key).organization_id == org.id
-    assert store.find_api_key(key + "x") is None
+    assert stores.organizations.find_api_key(key).organization_id == org.id
+    assert stores.organizations.find_api_key(key + "x") is None
 
 
-def test_members_are_unique_per_org_and_email(store) -> None:
-    org, member = _member(store, "Someone@Example.com")
-    assert store.upsert_member(org.id, "someone@example.COM").id == member.id
-    other = store.create_organization("Other")
-    assert store.upsert_member(other.id, "someone@example.com").id != member.id
+def test_members_are_unique_per_org_and_email(stores) -> None:
+    org, member = _member(stores, "Someone@Example.com")
+    assert stores.organizations.upsert_member(org.id, "someone@example.COM").id == member.id
+    other = stores.organizations.create_organization("Other")
+    assert stores.organizations.upsert_member(other.id, "someone@example.com").id != member.id
 
 
-def test_chats_are_scoped_to_their_member(store) -> None:
-    org, alice = _member(store, "alice@example.com")
-    bob = store.upsert_member(org.id, "bob@example.com")
-    chat = store.create_chat(org.id, alice.id, "Alice's", None, cap=10)
-    assert store.get_chat(org.id, alice.id, chat.id).title == "Alice's"
+def test_chats_are_scoped_to_their_member(stores) -> None:
+    org, alice = _member(stores, "alice@example.com")
+    bob = stores.organizations.upsert_member(org.id, "bob@example.com")
+    chat = stores.chats.create_chat(org.id, alice.id, "Alice's", None, cap=10)
+    assert stores.chats.get_chat(org.id, alice.id, chat.id).title == "Alice's"
     with pytest.raises(ApiError) as info:
-        store.get_chat(org.id, bob.id, chat.id)
+        stores.chats.get_chat(org.id, bob.id, chat.id)
     assert info.value.code == "CHAT_NOT_FOUND"
     with pytest.raises(ApiError):
-        store.rename_chat(org.id, bob.id, chat.id, "Bob's now")
-    assert store.delete_chats(org.id, bob.id, [chat.id]) == ([], [chat.id])
-    assert store.list_chats(org.id, bob.id, 1) == ([], 0)
-    assert store.get_chat(org.id, alice.id, chat.id).title == "Alice's"
+        stores.chats.rename_chat(org.id, bob.id, chat.id, "Bob's now")
+    assert stores.chats.delete_chats(org.id, bob.id, [chat.id]) == ([], [chat.id])
+    assert stores.chats.list_chats(org.id, bob.id, 1) == ([], 0)
+    assert stores.chats.get_chat(org.id, alice.id, chat.id).title == "Alice's"
 
 
-def test_listing_orders_by_activity_and_previews_first_message(store) -> None:
-    org, member = _member(store)
-    older = store.create_chat(org.id, member.id, "older", None, cap=10)
-    newer = store.create_chat(org.id, member.id, "newer", None, cap=10)
-    with Session(store.engine) as s:
+def test_listing_orders_by_activity_and_previews_first_message(stores) -> None:
+    org, member = _member(stores)
+    older = stores.chats.create_chat(org.id, member.id, "older", None, cap=10)
+    newer = stores.chats.create_chat(org.id, member.id, "newer", None, cap=10)
+    with Session(stores.chats.engine) as s:
         s.add(Message(id="m1", chat_id=older.id, seq=1, role="user", content="first question " * 20))
         s.add(Message(id="m2", chat_id=older.id, seq=2, role="assistant", content="answer"))
         s.commit()
-    store.touch(older.id, utcnow() + timedelta(seconds=5))
-    views, total = store.list_chats(org.id, member.id, 1)
+    stores.chats.touch(older.id, utcnow() + timedelta(seconds=5))
+    views, total = stores.chats.list_chats(org.id, member.id, 1)
     assert total == 2 and [v.chat.id for v in views] == [older.id, newer.id]
     assert views[0].preview.startswith("first question") and len(views[0].preview) == 120
     assert views[1].preview == ""
 
 
-def test_delete_cascades_to_messages(store) -> None:
-    org, member = _member(store)
-    chat = store.create_chat(org.id, member.id, "doomed", None, cap=10)
-    with Session(store.engine) as s:
+def test_delete_cascades_to_messages(stores) -> None:
+    org, member = _member(stores)
+    chat = stores.chats.create_chat(org.id, member.id, "doomed", None, cap=10)
+    with Session(stores.chats.engine) as s:
         s.add(Message(id="m1", chat_id=chat.id, seq=1, role="user", content="hi"))
         s.commit()
-    assert store.delete_chats(org.id, member.id, [chat.id, "junk"]) == ([chat.id], ["junk"])
-    assert store.messages(chat.id) == []
+    assert stores.chats.delete_chats(org.id, member.id, [chat.id, "junk"]) == ([chat.id], ["junk"])
+    assert stores.chats.messages(chat.id) == []
 
 
-def test_open_chat_cap(store) -> None:
-    org, member = _member(store)
+def test_open_chat_cap(stores) -> None:
+    org, member = _member(stores)
     for _ in range(2):
-        store.create_chat(org.id, member.id, "c", None, cap=2)
+        stores.chats.create_chat(org.id, member.id, "c", None, cap=2)
     with pytest.raises(ApiError) as info:
-        store.create_chat(org.id, member.id, "c", None, cap=2)
+        stores.chats.create_chat(org.id, member.id, "c", None, cap=2)
     assert info.value.code == "OPEN_CHAT_CAP"
-    assert store.list_chats(org.id, member.id, 1)[1] == 2
+    assert stores.chats.list_chats(org.id, member.id, 1)[1] == 2

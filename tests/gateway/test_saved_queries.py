@@ -6,9 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from services.chat.admin import create_member
-from services.chat.server import open_store
-from services.chat.settings import ChatSettings
+from tests.helpers import make_admin
 
 pytestmark = pytest.mark.storage
 
@@ -16,12 +14,7 @@ SQL = "SELECT region, SUM(total) FROM orders WHERE EXTRACT(year FROM created_at)
 
 
 def _admin(stack, org, email: str = "boss@example.com") -> str:
-    """Make `email` an admin member of org (as the admin tool does); returns the member id."""
-    store = open_store(ChatSettings.model_validate(stack.service_env()))
-    try:
-        return create_member(store, org.id, email, admin=True).id
-    finally:
-        store.engine.dispose()
+    return make_admin(stack, org.id, email)
 
 
 def _iso(value: str) -> datetime:
@@ -133,11 +126,7 @@ def test_a_demoted_admin_loses_write_access_at_once(stack, org) -> None:
     _admin(stack, org, "former@example.com")
     with org.client("former@example.com") as former:
         assert former.post("/v1/queries", json={"title": "T", "prompt": "P"}).status_code == 200
-        store = open_store(ChatSettings.model_validate(stack.service_env()))
-        try:
-            create_member(store, org.id, "former@example.com", admin=False)
-        finally:
-            store.engine.dispose()
+        make_admin(stack, org.id, "former@example.com", admin=False)
         # Same token: the role is read from the database, not from the JWT.
         _error(former.post("/v1/queries", json={"title": "T2", "prompt": "P"}), 403, "FORBIDDEN")
 

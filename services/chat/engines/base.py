@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from services.common.gen.trellis.v1 import turn_pb2
 
+EMBEDDED_MODEL_ID = "embedded-sql"  # the default model; no other engine may take its id
+
 
 @dataclass(frozen=True)
 class Database:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from google.protobuf import struct_pb2
 
 from services.chat.engines.streaming import visualization_id
-from services.chat.sql_runner import QueryResult
+from services.chat.sql.runner import QueryResult
 from services.common.gen.trellis.v1 import turn_pb2
 
 CHART_TYPES = {

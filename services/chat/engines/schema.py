@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from services.chat.sql_runner import QueryResult
+from services.chat.sql.runner import QueryResult
 from services.common.errors import ApiError
 
 Query = Callable[[str], Awaitable[QueryResult]]

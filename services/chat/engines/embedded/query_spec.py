@@ -1,0 +1,118 @@
+"""What the parser understood a question to ask, before it becomes SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.chat.engines.embedded.nl_dates import DateRange
+
+
+@dataclass(frozen=True)
+class ColRef:
+    table: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+@dataclass
+class Measure:
+    """count: rows of `entity` (distinct keys when joined), count_distinct/sum/avg/min/max: `column`,
+    sum/avg/min/max of `expr` ("line_value": quantity x price x (1 - discount); "duration": days from
+    one time column to another, both in `expr_columns`); percent: share of `entity` rows matching
+    `condition`."""
+
+    agg: str
+    column: ColRef | None = None
+    entity: str | None = None
+    expr: str | None = None
+    expr_columns: tuple[ColRef, ...] = ()
+    condition: list[Filter] = field(default_factory=list)
+    label: str = ""  # how the answer names it: "revenue", "number of loans"
+
+    @property
+    def tables(self) -> set[str]:
+        out = {c.table for c in self.expr_columns}
+        if self.column is not None:
+            out.add(self.column.table)
+        if self.entity is not None:
+            out.add(self.entity)
+        for f in self.condition:
+            out.add(f.column.table)
+        return out
+
+
+@dataclass
+class Group:
+    kind: str  # "column", "entity" (a table, shown by its label columns) or "time"
+    column: ColRef | None = None
+    table: str | None = None
+    unit: str | None = None  # day, week, month, quarter, year
+
+    @property
+    def tables(self) -> set[str]:
+        if self.kind == "entity" and self.table:
+            return {self.table}
+        return {self.column.table} if self.column else set()
+
+
+@dataclass
+class Filter:
+    column: ColRef
+    op: str  # "=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "null", "not null", "range"
+    value: Any = None
+    value2: Any = None
+
+
+@dataclass
+class Spec:
+    kind: str  # "aggregate" or "rows"
+    entity: str  # the table the question is about
+    measures: list[Measure] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+    date_column: ColRef | None = None
+    date_range: DateRange | None = None
+    order_by: str | None = None  # "measure" or "column"
+    order_column: ColRef | None = None
+    descending: bool = True
+    limit: int | None = None
+    chart_type: str | None = None  # explicitly requested chart type
+    chart_wanted: bool = False  # a chart was asked for (explicitly, or "show"/"plot" of a breakdown)
+    ranking: bool = False  # a top/bottom-N question
+    # tables whose rows must (False) or must not (True) exist for a row of the entity: "without loans"
+    exists: list[tuple[str, bool]] = field(default_factory=list)
+    # "average revenue per customer": the measure is totalled per row of this table, then averaged
+    per_entity: str | None = None
+
+    def all_tables(self) -> set[str]:
+        out = {self.entity}
+        for m in self.measures:
+            out |= m.tables
+        for g in self.groups:
+            out |= g.tables
+        for f in self.filters:
+            out.add(f.column.table)
+        if self.date_column:
+            out.add(self.date_column.table)
+        if self.order_column:
+            out.add(self.order_column.table)
+        if self.per_entity:
+            out.add(self.per_entity)
+        return out
+
+
+@dataclass
+class MetaRequest:
+    kind: str  # "tables", "row_counts", "columns"
+    tables: list[str] = field(default_factory=list)
+    chart_type: str | None = None
+    chart_wanted: bool = False
+
+
+@dataclass
+class Unmapped:
+    reason: str
+    unknown: list[str] = field(default_factory=list)

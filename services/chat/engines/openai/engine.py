@@ -1,0 +1,244 @@
+"""The OpenAI-compatible engine: a tool-calling loop over any `/v1/chat/completions` endpoint.
+
+Configured by OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODELS (each model id becomes a
+`/v1/models` entry). Each step streams one completion with the tools list_tables, describe_table,
+run_sql and make_visualization (services/chat/engines/openai/tools.py); the model's content tokens
+are forwarded as text deltas as they arrive, as long as no tool call has begun in that step. After
+OPENAI_MAX_STEPS rounds of tool calls the model is asked once more with `tool_choice: "none"`
+for its final answer. Every request carries `max_tokens`.
+
+Text a step streamed before its tool call stays part of the answer (it has already been sent), so the
+deltas always concatenate exactly to the stored answer; text after a tool call began is kept from
+the user and only sent back to the model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from services.chat.engines.base import EMBEDDED_MODEL_ID, Delta, EngineEvent, Status, TurnContext, Viz
+from services.chat.engines.openai.prompt import initial_messages
+from services.chat.engines.openai.stream import Outcome, ToolCall, model_error, stream_completion
+from services.chat.engines.openai.tools import TOOL_SPECS, DatabaseTools
+from services.common.gen.trellis.v1 import turn_pb2
+
+if TYPE_CHECKING:
+    from services.chat.settings import ChatSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+MAX_CALLS_PER_STEP = 8
+_TOOL_STATUS = {
+    "list_tables": turn_pb2.PROCESSING_STATUS_ANALYZING,
+    "describe_table": turn_pb2.PROCESSING_STATUS_ANALYZING,
+    "run_sql": turn_pb2.PROCESSING_STATUS_PROCESSING,
+    "make_visualization": turn_pb2.PROCESSING_STATUS_PROCESSING,
+}
+_LAST_ROUND = "That was the last round of tool calls: answer the user now with what you found."
+
+
+@dataclass(frozen=True)
+class OpenAIConfig:
+    base_url: str
+    api_key: str = ""
+    max_steps: int = 8
+    max_tokens: int = 1024
+    timeout: float = 120.0
+    query_timeout: float = 15.0
+
+    @property
+    def completions_url(self) -> str:
+        # A query string (e.g. `?api-version=...`) stays after the path.
+        parts = urlsplit(self.base_url)
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
+
+
+def parse_models(spec: str) -> list[tuple[str, str]]:
+    """`id[=Display name],...` → [(id, display name)], duplicates dropped, order kept."""
+    models: dict[str, str] = {}
+    for item in spec.split(","):
+        model_id, _, display = item.partition("=")
+        model_id, display = model_id.strip(), display.strip()
+        if model_id and model_id not in models:
+            models[model_id] = display or model_id
+    return list(models.items())
+
+
+def openai_engines(
+    *,
+    base_url: str,
+    api_key: str,
+    models: str,
+    max_steps: int,
+    max_tokens: int,
+    timeout: float,
+    query_timeout: float,
+) -> list[OpenAICompatEngine]:
+    """One engine per configured model (none when OPENAI_MODELS is empty)."""
+    parsed = parse_models(models)
+    if not parsed:
+        if base_url:
+            log.warning("OPENAI_BASE_URL is set but OPENAI_MODELS is empty: no OpenAI-compatible model is offered")
+        return []
+    config = OpenAIConfig(
+        base_url=base_url or DEFAULT_BASE_URL,
+        api_key=api_key,
+        max_steps=max_steps,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        query_timeout=query_timeout,
+    )
+    engines = []
+    for model_id, display in parsed:
+        if model_id == EMBEDDED_MODEL_ID:
+            log.warning("OPENAI_MODELS: %r is the embedded engine's id and is skipped", model_id)
+            continue
+        engines.append(OpenAICompatEngine(model_id, display, config))
+    log.info(
+        "OpenAI-compatible models at %s: %s", urlsplit(config.base_url).netloc, ", ".join(e.model_id for e in engines)
+    )
+    return engines
+
+
+def engines_from_settings(settings: ChatSettings) -> list[OpenAICompatEngine]:
+    return openai_engines(
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key,
+        models=settings.openai_models,
+        max_steps=settings.openai_max_steps,
+        max_tokens=settings.openai_max_tokens,
+        timeout=settings.openai_timeout,
+        query_timeout=settings.query_timeout,
+    )
+
+
+class _Output:
+    """What the turn has shown so far: decides whether a status may still be sent."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.started = False
+        self._last_status: int | None = None
+
+    def delta(self, text: str) -> Delta:
+        self.text += text
+        self.started = True
+        return Delta(text)
+
+    def status(self, status: int | None) -> Status | None:
+        if status is None or self.started or status == self._last_status:
+            return None
+        self._last_status = status
+        return Status(status)
+
+
+def _assistant_message(outcome: Outcome, calls: list[ToolCall]) -> dict[str, Any]:
+    def arguments(call: ToolCall) -> str:
+        # Strict servers re-parse echoed arguments; unreadable ones are sent back as {} (the tool
+        # result tells the model what was wrong).
+        try:
+            return call.arguments if isinstance(json.loads(call.arguments or "{}"), dict) else "{}"
+        except ValueError:
+            return "{}"
+
+    return {
+        "role": "assistant",
+        "content": outcome.content or None,
+        "tool_calls": [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": arguments(c)}} for c in calls
+        ],
+    }
+
+
+class OpenAICompatEngine:
+    def __init__(self, model_id: str, display_name: str, config: OpenAIConfig, description: str = "") -> None:
+        self.model_id = model_id
+        self.display_name = display_name
+        self.description = description or (
+            f"{display_name} through an OpenAI-compatible endpoint: explores the connected database "
+            "and writes its own SQL with tool calls."
+        )
+        self.config = config
+
+    def _body(self, messages: list[dict[str, Any]], with_tools: bool, final: bool) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model_id,
+            "messages": messages,
+            "stream": True,
+            "max_tokens": self.config.max_tokens,
+        }
+        if with_tools:
+            body["tools"] = TOOL_SPECS
+            body["tool_choice"] = "none" if final else "auto"
+        return body
+
+    async def answer(self, ctx: TurnContext) -> AsyncIterator[EngineEvent]:
+        config = self.config
+        out = _Output()
+        if status := out.status(turn_pb2.PROCESSING_STATUS_THINKING):
+            yield status
+        tools = DatabaseTools(ctx.database, query_timeout=config.query_timeout) if ctx.database else None
+        messages = initial_messages(ctx, max_steps=config.max_steps)
+        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+        step = 0
+        async with httpx.AsyncClient(timeout=httpx.Timeout(config.timeout), headers=headers) as client:
+            while True:
+                final = tools is None or step >= config.max_steps
+                body = self._body(messages, tools is not None, final)
+                outcome: Outcome | None = None
+                step_has_text = False
+                async with aclosing(stream_completion(client, config.completions_url, body)) as stream:
+                    async for item in stream:
+                        if isinstance(item, Outcome):
+                            outcome = item
+                        elif not item.after_tool_call:
+                            if not step_has_text and out.text and not out.text[-1].isspace():
+                                yield out.delta("\n\n")  # keeps two steps' texts apart
+                            step_has_text = True
+                            yield out.delta(item.text)
+                assert outcome is not None  # stream_completion always ends with one
+                # A server that ignores tool_choice "none" gets its last tool calls ignored.
+                calls = [] if final or tools is None else outcome.tool_calls
+                if not calls:
+                    break
+                step += 1
+                for i, call in enumerate(calls):
+                    call.id = call.id or f"call_{step}_{i}"
+                messages.append(_assistant_message(outcome, calls))
+                readable = False  # at least one call of this round could be read
+                for i, call in enumerate(calls):
+                    if i >= MAX_CALLS_PER_STEP:
+                        payload: dict[str, Any] = {
+                            "error": f"At most {MAX_CALLS_PER_STEP} tool calls are run per round; this one was not"
+                        }
+                    else:
+                        if status := out.status(_TOOL_STATUS.get(call.name)):
+                            yield status
+                        result = await tools.call(call.name, call.arguments)
+                        for event in result.events:
+                            if isinstance(event, Viz):
+                                out.started = True
+                            yield event
+                        readable = readable or not result.malformed
+                        payload = result.payload
+                        log.debug("step %d: %s(%s) ok=%s", step, call.name, call.arguments[:200], result.ok)
+                    if step >= config.max_steps:
+                        payload = {**payload, "notice": _LAST_ROUND}
+                    messages.append(
+                        {"role": "tool", "tool_call_id": call.id, "content": json.dumps(payload, default=str)}
+                    )
+                if not readable and step >= config.max_steps:
+                    raise model_error(f"its tool calls still could not be read after {step} rounds")
+        if not out.text.strip():
+            raise model_error("it returned an empty answer")
+        if tools is not None and (table := tools.fallback_table()) is not None:
+            yield table

@@ -1,7 +1,0 @@
-from alembic import context
-
-from services.chat.models import TABLES
-from services.common.database import run_migrations_online
-from sqlmodel import SQLModel
-
-run_migrations_online(context, SQLModel.metadata, TABLES)
