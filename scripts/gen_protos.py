@@ -4,6 +4,7 @@ python scripts/gen_protos.py            # regenerate services/common/gen
 python scripts/gen_protos.py --check    # fail if the committed code drifts from protos/
 python scripts/gen_protos.py --lint     # buf lint (google/api imports from the installed wheel)
 python scripts/gen_protos.py --descriptor-set OUT.binpb   # for Envoy's grpc_json_transcoder
+python scripts/gen_protos.py --breaking HEAD~1  # buf breaking (FILE rules) against a git revision
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ def _proto_files() -> list[str]:
     return sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
 
 
-def _protoc(args: list[str]) -> None:
+def _protoc(args: list[str], root: Path = PROTOS) -> None:
     from grpc_tools import protoc
 
-    cmd = ["protoc", f"-I{PROTOS}", f"-I{_googleapis_dir()}", f"-I{_protobuf_include()}", *args]
+    cmd = ["protoc", f"-I{root}", f"-I{_googleapis_dir()}", f"-I{_protobuf_include()}", *args]
     if protoc.main(cmd) != 0:
         sys.exit("protoc failed: fix the errors above in protos/")
 
@@ -113,9 +114,28 @@ def buf(args: list[str]) -> int:
     return subprocess.call([str(exe if exe.exists() else "buf"), *args], cwd=ROOT)
 
 
-def descriptor_set(out: Path) -> None:
+def descriptor_set(out: Path, protos: Path = PROTOS) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    _protoc(["--include_imports", "--include_source_info", f"--descriptor_set_out={out}", *_proto_files()])
+    files = sorted(str(p.relative_to(protos)) for p in protos.rglob("*.proto"))
+    _protoc(["--include_imports", "--include_source_info", f"--descriptor_set_out={out}", *files], protos)
+
+
+def breaking(ref: str) -> int:
+    """buf breaking against the protos of a git revision (built here: buf needs the google/* deps)."""
+    known = subprocess.call(["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    if known != 0:
+        print(f"no revision {ref} in this clone: nothing to compare the protos with, skipped")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", ref, "protos"], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        against, current = Path(tmp) / "against.binpb", Path(tmp) / "current.binpb"
+        descriptor_set(against, Path(tmp) / "protos")
+        descriptor_set(current)
+        config = '{"version": "v2", "breaking": {"use": ["FILE"]}}'  # buf.yaml's breaking rules
+        code = buf(["breaking", str(current), "--against", str(against), "--exclude-imports", "--config", config])
+    print(f"protos are wire- and source-compatible with {ref}" if code == 0 else f"breaking changes since {ref}")
+    return code
 
 
 def main() -> int:
@@ -123,12 +143,15 @@ def main() -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--lint", action="store_true")
     parser.add_argument("--descriptor-set", type=Path)
+    parser.add_argument("--breaking", metavar="REF")
     args = parser.parse_args()
     os.chdir(ROOT)
     if args.check:
         return check()
     if args.lint:
         return buf(["lint"])
+    if args.breaking:
+        return breaking(args.breaking)
     if args.descriptor_set:
         descriptor_set(args.descriptor_set)
         return 0

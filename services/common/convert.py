@@ -24,11 +24,3 @@ def struct(value: dict[str, Any] | None) -> struct_pb2.Struct:
     out.update(value or {})
     return out
 
-
-def as_response(cls: type[M], resource: Message) -> M:
-    """A response message that repeats a resource's fields (same numbers) filled from the resource.
-
-    REST transcoders (Envoy) cannot answer a sub-field (`response_body`), so responses that must
-    be the resource itself in JSON carry its fields; the wire formats are the same.
-    """
-    return cls.FromString(resource.SerializeToString())

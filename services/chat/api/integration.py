@@ -17,7 +17,7 @@ from services.chat.storage.integration_store import IntegrationStore
 from services.chat.storage.models import Integration
 from services.chat.storage.organization_store import OrganizationStore
 from services.common.auth_interceptor import current_principal
-from services.common.convert import as_response, ts
+from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import integration_pb2 as pb
@@ -61,7 +61,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
 
     async def CreateIntegration(  # noqa: N802
         self, request: pb.CreateIntegrationRequest, context: grpc.aio.ServicerContext
-    ) -> pb.CreateIntegrationResponse:
+    ) -> pb.Integration:
         who, _ = await require_admin(self._organizations)
         if request.type not in ("", "database"):
             raise ApiError("INVALID_REQUEST", "type: only 'database' is supported")
@@ -70,11 +70,11 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         row = await run_sync(
             self._integrations.create, who.organization_id, name, dialect, self._cipher.encrypt(request.url)
         )
-        return as_response(pb.CreateIntegrationResponse, integration_proto(row))
+        return integration_proto(row)
 
     async def UpdateIntegration(  # noqa: N802
         self, request: pb.UpdateIntegrationRequest, context: grpc.aio.ServicerContext
-    ) -> pb.UpdateIntegrationResponse:
+    ) -> pb.Integration:
         who, _ = await require_admin(self._organizations)
         name = _name(request.display_name) if request.HasField("display_name") else None
         dialect = encrypted = None
@@ -94,7 +94,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         for integration in (before, row):
             if integration is not None:
                 invalidate_schema(self._cipher.decrypt(integration.url_encrypted))
-        return as_response(pb.UpdateIntegrationResponse, integration_proto(row))
+        return integration_proto(row)
 
     async def DeleteIntegration(  # noqa: N802
         self, request: pb.DeleteIntegrationRequest, context: grpc.aio.ServicerContext

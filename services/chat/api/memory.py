@@ -10,7 +10,7 @@ from services.chat.storage.memory_store import MemoryStore
 from services.chat.storage.models import UserMemory
 from services.chat.storage.organization_store import OrganizationStore
 from services.common.auth_interceptor import current_principal
-from services.common.convert import as_response, ts
+from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import memory_pb2, memory_pb2_grpc
@@ -48,26 +48,26 @@ class UserMemoryServicer(memory_pb2_grpc.UserMemoryServiceServicer):
 
     async def GetUserMemory(  # noqa: N802
         self, request: memory_pb2.GetUserMemoryRequest, context: grpc.aio.ServicerContext
-    ) -> memory_pb2.GetUserMemoryResponse:
+    ) -> memory_pb2.UserMemory:
         who = current_principal()
         row = await run_sync(self._memories.get, who.organization_id, who.member_id, request.memory_id)
-        return as_response(memory_pb2.GetUserMemoryResponse, memory_proto(row))
+        return memory_proto(row)
 
     async def CreateUserMemory(  # noqa: N802
         self, request: memory_pb2.CreateUserMemoryRequest, context: grpc.aio.ServicerContext
-    ) -> memory_pb2.CreateUserMemoryResponse:
+    ) -> memory_pb2.UserMemory:
         who = current_principal()
         row = await _create(self._memories, who.organization_id, who.member_id, request.content)
-        return as_response(memory_pb2.CreateUserMemoryResponse, memory_proto(row))
+        return memory_proto(row)
 
     async def UpdateUserMemory(  # noqa: N802
         self, request: memory_pb2.UpdateUserMemoryRequest, context: grpc.aio.ServicerContext
-    ) -> memory_pb2.UpdateUserMemoryResponse:
+    ) -> memory_pb2.UserMemory:
         who = current_principal()
         row = await run_sync(
             self._memories.update, who.organization_id, who.member_id, request.memory_id, content_of(request.content)
         )
-        return as_response(memory_pb2.UpdateUserMemoryResponse, memory_proto(row))
+        return memory_proto(row)
 
     async def DeleteUserMemory(  # noqa: N802
         self, request: memory_pb2.DeleteUserMemoryRequest, context: grpc.aio.ServicerContext
@@ -101,17 +101,17 @@ class AdminMemoryServicer(memory_pb2_grpc.AdminMemoryServiceServicer):
 
     async def CreateMemberMemory(  # noqa: N802
         self, request: memory_pb2.CreateMemberMemoryRequest, context: grpc.aio.ServicerContext
-    ) -> memory_pb2.CreateMemberMemoryResponse:
+    ) -> memory_pb2.UserMemory:
         org_id, member_id = await self._member(request.member_id)
         row = await _create(self._memories, org_id, member_id, request.content)
-        return as_response(memory_pb2.CreateMemberMemoryResponse, memory_proto(row))
+        return memory_proto(row)
 
     async def UpdateMemberMemory(  # noqa: N802
         self, request: memory_pb2.UpdateMemberMemoryRequest, context: grpc.aio.ServicerContext
-    ) -> memory_pb2.UpdateMemberMemoryResponse:
+    ) -> memory_pb2.UserMemory:
         org_id, member_id = await self._member(request.member_id)
         row = await run_sync(self._memories.update, org_id, member_id, request.memory_id, content_of(request.content))
-        return as_response(memory_pb2.UpdateMemberMemoryResponse, memory_proto(row))
+        return memory_proto(row)
 
     async def DeleteMemberMemory(  # noqa: N802
         self, request: memory_pb2.DeleteMemberMemoryRequest, context: grpc.aio.ServicerContext

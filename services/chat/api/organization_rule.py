@@ -9,7 +9,7 @@ from services.chat.api.validation import content_of
 from services.chat.storage.models import OrganizationRule
 from services.chat.storage.organization_rule_store import OrganizationRuleStore
 from services.chat.storage.organization_store import OrganizationStore
-from services.common.convert import as_response, ts
+from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.gen.trellis.v1 import organization_rule_pb2 as pb
 from services.common.gen.trellis.v1 import organization_rule_pb2_grpc as pb_grpc
@@ -42,26 +42,26 @@ class OrganizationRuleServicer(pb_grpc.OrganizationRuleServiceServicer):
 
     async def GetOrganizationRule(  # noqa: N802
         self, request: pb.GetOrganizationRuleRequest, context: grpc.aio.ServicerContext
-    ) -> pb.GetOrganizationRuleResponse:
+    ) -> pb.OrganizationRule:
         who, _ = await require_admin(self._organizations)
         row = await run_sync(self._rules.get, who.organization_id, request.rule_id)
-        return as_response(pb.GetOrganizationRuleResponse, await self._proto(row))
+        return await self._proto(row)
 
     async def CreateOrganizationRule(  # noqa: N802
         self, request: pb.CreateOrganizationRuleRequest, context: grpc.aio.ServicerContext
-    ) -> pb.CreateOrganizationRuleResponse:
+    ) -> pb.OrganizationRule:
         who, _ = await require_admin(self._organizations)
         row = await run_sync(self._rules.create, who.organization_id, who.member_id, content_of(request.content))
-        return as_response(pb.CreateOrganizationRuleResponse, await self._proto(row))
+        return await self._proto(row)
 
     async def UpdateOrganizationRule(  # noqa: N802
         self, request: pb.UpdateOrganizationRuleRequest, context: grpc.aio.ServicerContext
-    ) -> pb.UpdateOrganizationRuleResponse:
+    ) -> pb.OrganizationRule:
         who, _ = await require_admin(self._organizations)
         row = await run_sync(
             self._rules.update, who.organization_id, who.member_id, request.rule_id, content_of(request.content)
         )
-        return as_response(pb.UpdateOrganizationRuleResponse, await self._proto(row))
+        return await self._proto(row)
 
     async def DeleteOrganizationRule(  # noqa: N802
         self, request: pb.DeleteOrganizationRuleRequest, context: grpc.aio.ServicerContext

@@ -11,7 +11,7 @@ from services.chat.sql.safety import MAX_SQL_CHARS, check_read_only
 from services.chat.storage.organization_store import OrganizationStore
 from services.chat.storage.saved_query_store import EDITABLE, SavedQueryStore, SavedQueryView
 from services.common.auth_interceptor import current_principal
-from services.common.convert import as_response, ts
+from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import saved_query_pb2, saved_query_pb2_grpc
@@ -102,14 +102,14 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
 
     async def GetSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.GetSavedQueryRequest, context: grpc.aio.ServicerContext
-    ) -> saved_query_pb2.GetSavedQueryResponse:
+    ) -> saved_query_pb2.SavedQuery:
         who = current_principal()
         view = await run_sync(self._queries.get, who.organization_id, request.query_id)
-        return as_response(saved_query_pb2.GetSavedQueryResponse, _to_proto(view))
+        return _to_proto(view)
 
     async def CreateSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.CreateSavedQueryRequest, context: grpc.aio.ServicerContext
-    ) -> saved_query_pb2.CreateSavedQueryResponse:
+    ) -> saved_query_pb2.SavedQuery:
         who = await self._admin()
         title = text_field("title", request.title, limit=MAX_TITLE, required=True)
         prompt = text_field("prompt", request.prompt, limit=MAX_TEXT, required=True)
@@ -128,11 +128,11 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
                 keywords=keywords,
             )
         )
-        return as_response(saved_query_pb2.CreateSavedQueryResponse, _to_proto(view))
+        return _to_proto(view)
 
     async def UpdateSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.UpdateSavedQueryRequest, context: grpc.aio.ServicerContext
-    ) -> saved_query_pb2.UpdateSavedQueryResponse:
+    ) -> saved_query_pb2.SavedQuery:
         who = await self._admin()
         changes: dict[str, object] = {}
         for path in dict.fromkeys(request.update_mask.paths or _populated(request)):
@@ -149,7 +149,7 @@ class SavedQueryServicer(saved_query_pb2_grpc.SavedQueryServiceServicer):
             else:  # sql: in the mask without a value clears it (a prompt-only query)
                 changes[path] = await run_sync(_sql, request.sql if request.HasField("sql") else None)
         view = await run_sync(self._queries.update, who.organization_id, who.member_id, request.query_id, changes)
-        return as_response(saved_query_pb2.UpdateSavedQueryResponse, _to_proto(view))
+        return _to_proto(view)
 
     async def DeleteSavedQuery(  # noqa: N802
         self, request: saved_query_pb2.DeleteSavedQueryRequest, context: grpc.aio.ServicerContext

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrellis/v1/integration.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"~\n\x0bIntegration\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x64ialect\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListIntegrationsRequest\"I\n\x18ListIntegrationsResponse\x12-\n\x0cintegrations\x18\x01 \x03(\x0b\x32\x17.trellis.v1.Integration\"K\n\x18\x43reateIntegrationRequest\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\"\x8c\x01\n\x19\x43reateIntegrationResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x64ialect\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x18UpdateIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x01(\t\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x03url\x18\x03 \x01(\tH\x01\x88\x01\x01\x42\x0f\n\r_display_nameB\x06\n\x04_url\"\x8c\x01\n\x19UpdateIntegrationResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x64ialect\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"2\n\x18\x44\x65leteIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x01(\t\",\n\x19\x44\x65leteIntegrationResponse\x12\x0f\n\x07message\x18\x01 \x01(\t2\xab\x04\n\x12IntegrationService\x12w\n\x10ListIntegrations\x12#.trellis.v1.ListIntegrationsRequest\x1a$.trellis.v1.ListIntegrationsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/integrations\x12}\n\x11\x43reateIntegration\x12$.trellis.v1.CreateIntegrationRequest\x1a%.trellis.v1.CreateIntegrationResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/integrations:\x01*\x12\x8e\x01\n\x11UpdateIntegration\x12$.trellis.v1.UpdateIntegrationRequest\x1a%.trellis.v1.UpdateIntegrationResponse\",\x82\xd3\xe4\x93\x02&2!/v1/integrations/{integration_id}:\x01*\x12\x8b\x01\n\x11\x44\x65leteIntegration\x12$.trellis.v1.DeleteIntegrationRequest\x1a%.trellis.v1.DeleteIntegrationResponse\")\x82\xd3\xe4\x93\x02#*!/v1/integrations/{integration_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrellis/v1/integration.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"~\n\x0bIntegration\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x64ialect\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListIntegrationsRequest\"I\n\x18ListIntegrationsResponse\x12-\n\x0cintegrations\x18\x01 \x03(\x0b\x32\x17.trellis.v1.Integration\"K\n\x18\x43reateIntegrationRequest\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\"x\n\x18UpdateIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x01(\t\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x10\n\x03url\x18\x03 \x01(\tH\x01\x88\x01\x01\x42\x0f\n\r_display_nameB\x06\n\x04_url\"2\n\x18\x44\x65leteIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x01(\t\",\n\x19\x44\x65leteIntegrationResponse\x12\x0f\n\x07message\x18\x01 \x01(\t2\x8f\x04\n\x12IntegrationService\x12w\n\x10ListIntegrations\x12#.trellis.v1.ListIntegrationsRequest\x1a$.trellis.v1.ListIntegrationsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/integrations\x12o\n\x11\x43reateIntegration\x12$.trellis.v1.CreateIntegrationRequest\x1a\x17.trellis.v1.Integration\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/integrations:\x01*\x12\x80\x01\n\x11UpdateIntegration\x12$.trellis.v1.UpdateIntegrationRequest\x1a\x17.trellis.v1.Integration\",\x82\xd3\xe4\x93\x02&2!/v1/integrations/{integration_id}:\x01*\x12\x8b\x01\n\x11\x44\x65leteIntegration\x12$.trellis.v1.DeleteIntegrationRequest\x1a%.trellis.v1.DeleteIntegrationResponse\")\x82\xd3\xe4\x93\x02#*!/v1/integrations/{integration_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,16 +49,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTINTEGRATIONSRESPONSE']._serialized_end=335
   _globals['_CREATEINTEGRATIONREQUEST']._serialized_start=337
   _globals['_CREATEINTEGRATIONREQUEST']._serialized_end=412
-  _globals['_CREATEINTEGRATIONRESPONSE']._serialized_start=415
-  _globals['_CREATEINTEGRATIONRESPONSE']._serialized_end=555
-  _globals['_UPDATEINTEGRATIONREQUEST']._serialized_start=557
-  _globals['_UPDATEINTEGRATIONREQUEST']._serialized_end=677
-  _globals['_UPDATEINTEGRATIONRESPONSE']._serialized_start=680
-  _globals['_UPDATEINTEGRATIONRESPONSE']._serialized_end=820
-  _globals['_DELETEINTEGRATIONREQUEST']._serialized_start=822
-  _globals['_DELETEINTEGRATIONREQUEST']._serialized_end=872
-  _globals['_DELETEINTEGRATIONRESPONSE']._serialized_start=874
-  _globals['_DELETEINTEGRATIONRESPONSE']._serialized_end=918
-  _globals['_INTEGRATIONSERVICE']._serialized_start=921
-  _globals['_INTEGRATIONSERVICE']._serialized_end=1476
+  _globals['_UPDATEINTEGRATIONREQUEST']._serialized_start=414
+  _globals['_UPDATEINTEGRATIONREQUEST']._serialized_end=534
+  _globals['_DELETEINTEGRATIONREQUEST']._serialized_start=536
+  _globals['_DELETEINTEGRATIONREQUEST']._serialized_end=586
+  _globals['_DELETEINTEGRATIONRESPONSE']._serialized_start=588
+  _globals['_DELETEINTEGRATIONRESPONSE']._serialized_end=632
+  _globals['_INTEGRATIONSERVICE']._serialized_start=635
+  _globals['_INTEGRATIONSERVICE']._serialized_end=1162
 # @@protoc_insertion_point(module_scope)

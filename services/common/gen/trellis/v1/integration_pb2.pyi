@@ -44,20 +44,6 @@ class CreateIntegrationRequest(_message.Message):
     url: str
     def __init__(self, display_name: _Optional[str] = ..., type: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
 
-class CreateIntegrationResponse(_message.Message):
-    __slots__ = ("id", "display_name", "type", "dialect", "created_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
-    TYPE_FIELD_NUMBER: _ClassVar[int]
-    DIALECT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    display_name: str
-    type: str
-    dialect: str
-    created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., type: _Optional[str] = ..., dialect: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class UpdateIntegrationRequest(_message.Message):
     __slots__ = ("integration_id", "display_name", "url")
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -67,20 +53,6 @@ class UpdateIntegrationRequest(_message.Message):
     display_name: str
     url: str
     def __init__(self, integration_id: _Optional[str] = ..., display_name: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
-
-class UpdateIntegrationResponse(_message.Message):
-    __slots__ = ("id", "display_name", "type", "dialect", "created_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
-    TYPE_FIELD_NUMBER: _ClassVar[int]
-    DIALECT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    display_name: str
-    type: str
-    dialect: str
-    created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., type: _Optional[str] = ..., dialect: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteIntegrationRequest(_message.Message):
     __slots__ = ("integration_id",)

@@ -44,12 +44,12 @@ class IntegrationServiceStub:
         self.CreateIntegration = channel.unary_unary(
                 '/trellis.v1.IntegrationService/CreateIntegration',
                 request_serializer=trellis_dot_v1_dot_integration__pb2.CreateIntegrationRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_integration__pb2.CreateIntegrationResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_integration__pb2.Integration.FromString,
                 _registered_method=True)
         self.UpdateIntegration = channel.unary_unary(
                 '/trellis.v1.IntegrationService/UpdateIntegration',
                 request_serializer=trellis_dot_v1_dot_integration__pb2.UpdateIntegrationRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_integration__pb2.UpdateIntegrationResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_integration__pb2.Integration.FromString,
                 _registered_method=True)
         self.DeleteIntegration = channel.unary_unary(
                 '/trellis.v1.IntegrationService/DeleteIntegration',
@@ -98,12 +98,12 @@ def add_IntegrationServiceServicer_to_server(servicer, server):
             'CreateIntegration': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateIntegration,
                     request_deserializer=trellis_dot_v1_dot_integration__pb2.CreateIntegrationRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_integration__pb2.CreateIntegrationResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_integration__pb2.Integration.SerializeToString,
             ),
             'UpdateIntegration': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateIntegration,
                     request_deserializer=trellis_dot_v1_dot_integration__pb2.UpdateIntegrationRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_integration__pb2.UpdateIntegrationResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_integration__pb2.Integration.SerializeToString,
             ),
             'DeleteIntegration': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteIntegration,
@@ -166,7 +166,7 @@ class IntegrationService:
             target,
             '/trellis.v1.IntegrationService/CreateIntegration',
             trellis_dot_v1_dot_integration__pb2.CreateIntegrationRequest.SerializeToString,
-            trellis_dot_v1_dot_integration__pb2.CreateIntegrationResponse.FromString,
+            trellis_dot_v1_dot_integration__pb2.Integration.FromString,
             options,
             channel_credentials,
             insecure,
@@ -193,7 +193,7 @@ class IntegrationService:
             target,
             '/trellis.v1.IntegrationService/UpdateIntegration',
             trellis_dot_v1_dot_integration__pb2.UpdateIntegrationRequest.SerializeToString,
-            trellis_dot_v1_dot_integration__pb2.UpdateIntegrationResponse.FromString,
+            trellis_dot_v1_dot_integration__pb2.Integration.FromString,
             options,
             channel_credentials,
             insecure,

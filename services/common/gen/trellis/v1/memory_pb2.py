@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/memory.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\nUserMemory\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListUserMemoriesRequest\"I\n\x18ListUserMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\")\n\x14GetUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\xc0\x01\n\x15GetUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"*\n\x17\x43reateUserMemoryRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"\xc3\x01\n\x18\x43reateUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x17UpdateUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xc3\x01\n\x18UpdateUserMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x17\x44\x65leteUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteUserMemoryResponse\".\n\x19ListMemberMemoriesRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\"K\n\x1aListMemberMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\"?\n\x19\x43reateMemberMemoryRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xc5\x01\n\x1a\x43reateMemberMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19UpdateMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"\xc5\x01\n\x1aUpdateMemberMemoryResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"A\n\x19\x44\x65leteMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteMemberMemoryResponse2\x98\x05\n\x11UserMemoryService\x12x\n\x10ListUserMemories\x12#.trellis.v1.ListUserMemoriesRequest\x1a$.trellis.v1.ListUserMemoriesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/user-memories\x12{\n\rGetUserMemory\x12 .trellis.v1.GetUserMemoryRequest\x1a!.trellis.v1.GetUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/user-memories/{memory_id}\x12{\n\x10\x43reateUserMemory\x12#.trellis.v1.CreateUserMemoryRequest\x1a$.trellis.v1.CreateUserMemoryResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/user-memories:\x01*\x12\x87\x01\n\x10UpdateUserMemory\x12#.trellis.v1.UpdateUserMemoryRequest\x1a$.trellis.v1.UpdateUserMemoryResponse\"(\x82\xd3\xe4\x93\x02\"2\x1d/v1/user-memories/{memory_id}:\x01*\x12\x84\x01\n\x10\x44\x65leteUserMemory\x12#.trellis.v1.DeleteUserMemoryRequest\x1a$.trellis.v1.DeleteUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/user-memories/{memory_id}2\xce\x04\n\x12\x41\x64minMemoryService\x12\x84\x01\n\x12ListMemberMemories\x12%.trellis.v1.ListMemberMemoriesRequest\x1a&.trellis.v1.ListMemberMemoriesResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/admin/user-memories\x12\x87\x01\n\x12\x43reateMemberMemory\x12%.trellis.v1.CreateMemberMemoryRequest\x1a&.trellis.v1.CreateMemberMemoryResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/admin/user-memories:\x01*\x12\x93\x01\n\x12UpdateMemberMemory\x12%.trellis.v1.UpdateMemberMemoryRequest\x1a&.trellis.v1.UpdateMemberMemoryResponse\".\x82\xd3\xe4\x93\x02(2#/v1/admin/user-memories/{memory_id}:\x01*\x12\x90\x01\n\x12\x44\x65leteMemberMemory\x12%.trellis.v1.DeleteMemberMemoryRequest\x1a&.trellis.v1.DeleteMemberMemoryResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/admin/user-memories/{memory_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17trellis/v1/memory.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n\nUserMemory\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x19\n\x17ListUserMemoriesRequest\"I\n\x18ListUserMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\")\n\x14GetUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"*\n\x17\x43reateUserMemoryRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"=\n\x17UpdateUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\",\n\x17\x44\x65leteUserMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\"\x1a\n\x18\x44\x65leteUserMemoryResponse\".\n\x19ListMemberMemoriesRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\"K\n\x1aListMemberMemoriesResponse\x12-\n\ruser_memories\x18\x01 \x03(\x0b\x32\x16.trellis.v1.UserMemory\"?\n\x19\x43reateMemberMemoryRequest\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"R\n\x19UpdateMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"A\n\x19\x44\x65leteMemberMemoryRequest\x12\x11\n\tmemory_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteMemberMemoryResponse2\xf0\x04\n\x11UserMemoryService\x12x\n\x10ListUserMemories\x12#.trellis.v1.ListUserMemoriesRequest\x1a$.trellis.v1.ListUserMemoriesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/user-memories\x12p\n\rGetUserMemory\x12 .trellis.v1.GetUserMemoryRequest\x1a\x16.trellis.v1.UserMemory\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/user-memories/{memory_id}\x12m\n\x10\x43reateUserMemory\x12#.trellis.v1.CreateUserMemoryRequest\x1a\x16.trellis.v1.UserMemory\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/user-memories:\x01*\x12y\n\x10UpdateUserMemory\x12#.trellis.v1.UpdateUserMemoryRequest\x1a\x16.trellis.v1.UserMemory\"(\x82\xd3\xe4\x93\x02\"2\x1d/v1/user-memories/{memory_id}:\x01*\x12\x84\x01\n\x10\x44\x65leteUserMemory\x12#.trellis.v1.DeleteUserMemoryRequest\x1a$.trellis.v1.DeleteUserMemoryResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/user-memories/{memory_id}2\xad\x04\n\x12\x41\x64minMemoryService\x12\x84\x01\n\x12ListMemberMemories\x12%.trellis.v1.ListMemberMemoriesRequest\x1a&.trellis.v1.ListMemberMemoriesResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/admin/user-memories\x12w\n\x12\x43reateMemberMemory\x12%.trellis.v1.CreateMemberMemoryRequest\x1a\x16.trellis.v1.UserMemory\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/admin/user-memories:\x01*\x12\x83\x01\n\x12UpdateMemberMemory\x12%.trellis.v1.UpdateMemberMemoryRequest\x1a\x16.trellis.v1.UserMemory\".\x82\xd3\xe4\x93\x02(2#/v1/admin/user-memories/{memory_id}:\x01*\x12\x90\x01\n\x12\x44\x65leteMemberMemory\x12%.trellis.v1.DeleteMemberMemoryRequest\x1a&.trellis.v1.DeleteMemberMemoryResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/admin/user-memories/{memory_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -59,38 +59,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTUSERMEMORIESRESPONSE']._serialized_end=386
   _globals['_GETUSERMEMORYREQUEST']._serialized_start=388
   _globals['_GETUSERMEMORYREQUEST']._serialized_end=429
-  _globals['_GETUSERMEMORYRESPONSE']._serialized_start=432
-  _globals['_GETUSERMEMORYRESPONSE']._serialized_end=624
-  _globals['_CREATEUSERMEMORYREQUEST']._serialized_start=626
-  _globals['_CREATEUSERMEMORYREQUEST']._serialized_end=668
-  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_start=671
-  _globals['_CREATEUSERMEMORYRESPONSE']._serialized_end=866
-  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_start=868
-  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_end=929
-  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_start=932
-  _globals['_UPDATEUSERMEMORYRESPONSE']._serialized_end=1127
-  _globals['_DELETEUSERMEMORYREQUEST']._serialized_start=1129
-  _globals['_DELETEUSERMEMORYREQUEST']._serialized_end=1173
-  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_start=1175
-  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_end=1201
-  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_start=1203
-  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_end=1249
-  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_start=1251
-  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_end=1326
-  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_start=1328
-  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_end=1391
-  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_start=1394
-  _globals['_CREATEMEMBERMEMORYRESPONSE']._serialized_end=1591
-  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_start=1593
-  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_end=1675
-  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_start=1678
-  _globals['_UPDATEMEMBERMEMORYRESPONSE']._serialized_end=1875
-  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_start=1877
-  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_end=1942
-  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_start=1944
-  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_end=1972
-  _globals['_USERMEMORYSERVICE']._serialized_start=1975
-  _globals['_USERMEMORYSERVICE']._serialized_end=2639
-  _globals['_ADMINMEMORYSERVICE']._serialized_start=2642
-  _globals['_ADMINMEMORYSERVICE']._serialized_end=3232
+  _globals['_CREATEUSERMEMORYREQUEST']._serialized_start=431
+  _globals['_CREATEUSERMEMORYREQUEST']._serialized_end=473
+  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_start=475
+  _globals['_UPDATEUSERMEMORYREQUEST']._serialized_end=536
+  _globals['_DELETEUSERMEMORYREQUEST']._serialized_start=538
+  _globals['_DELETEUSERMEMORYREQUEST']._serialized_end=582
+  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_start=584
+  _globals['_DELETEUSERMEMORYRESPONSE']._serialized_end=610
+  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_start=612
+  _globals['_LISTMEMBERMEMORIESREQUEST']._serialized_end=658
+  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_start=660
+  _globals['_LISTMEMBERMEMORIESRESPONSE']._serialized_end=735
+  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_start=737
+  _globals['_CREATEMEMBERMEMORYREQUEST']._serialized_end=800
+  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_start=802
+  _globals['_UPDATEMEMBERMEMORYREQUEST']._serialized_end=884
+  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_start=886
+  _globals['_DELETEMEMBERMEMORYREQUEST']._serialized_end=951
+  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_start=953
+  _globals['_DELETEMEMBERMEMORYRESPONSE']._serialized_end=981
+  _globals['_USERMEMORYSERVICE']._serialized_start=984
+  _globals['_USERMEMORYSERVICE']._serialized_end=1608
+  _globals['_ADMINMEMORYSERVICE']._serialized_start=1611
+  _globals['_ADMINMEMORYSERVICE']._serialized_end=2168
 # @@protoc_insertion_point(module_scope)

@@ -42,43 +42,11 @@ class GetUserMemoryRequest(_message.Message):
     memory_id: str
     def __init__(self, memory_id: _Optional[str] = ...) -> None: ...
 
-class GetUserMemoryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    member_id: str
-    content: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class CreateUserMemoryRequest(_message.Message):
     __slots__ = ("content",)
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     content: str
     def __init__(self, content: _Optional[str] = ...) -> None: ...
-
-class CreateUserMemoryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    member_id: str
-    content: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateUserMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "content")
@@ -87,22 +55,6 @@ class UpdateUserMemoryRequest(_message.Message):
     memory_id: str
     content: str
     def __init__(self, memory_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
-
-class UpdateUserMemoryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    member_id: str
-    content: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteUserMemoryRequest(_message.Message):
     __slots__ = ("memory_id",)
@@ -134,22 +86,6 @@ class CreateMemberMemoryRequest(_message.Message):
     content: str
     def __init__(self, member_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
-class CreateMemberMemoryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    member_id: str
-    content: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class UpdateMemberMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "member_id", "content")
     MEMORY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -159,22 +95,6 @@ class UpdateMemberMemoryRequest(_message.Message):
     member_id: str
     content: str
     def __init__(self, memory_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
-
-class UpdateMemberMemoryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "content", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    member_id: str
-    content: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., content: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteMemberMemoryRequest(_message.Message):
     __slots__ = ("memory_id", "member_id")

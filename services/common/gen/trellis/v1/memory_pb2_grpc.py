@@ -43,17 +43,17 @@ class UserMemoryServiceStub:
         self.GetUserMemory = channel.unary_unary(
                 '/trellis.v1.UserMemoryService/GetUserMemory',
                 request_serializer=trellis_dot_v1_dot_memory__pb2.GetUserMemoryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_memory__pb2.GetUserMemoryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
                 _registered_method=True)
         self.CreateUserMemory = channel.unary_unary(
                 '/trellis.v1.UserMemoryService/CreateUserMemory',
                 request_serializer=trellis_dot_v1_dot_memory__pb2.CreateUserMemoryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_memory__pb2.CreateUserMemoryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
                 _registered_method=True)
         self.UpdateUserMemory = channel.unary_unary(
                 '/trellis.v1.UserMemoryService/UpdateUserMemory',
                 request_serializer=trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
                 _registered_method=True)
         self.DeleteUserMemory = channel.unary_unary(
                 '/trellis.v1.UserMemoryService/DeleteUserMemory',
@@ -107,17 +107,17 @@ def add_UserMemoryServiceServicer_to_server(servicer, server):
             'GetUserMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUserMemory,
                     request_deserializer=trellis_dot_v1_dot_memory__pb2.GetUserMemoryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_memory__pb2.GetUserMemoryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_memory__pb2.UserMemory.SerializeToString,
             ),
             'CreateUserMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateUserMemory,
                     request_deserializer=trellis_dot_v1_dot_memory__pb2.CreateUserMemoryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_memory__pb2.CreateUserMemoryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_memory__pb2.UserMemory.SerializeToString,
             ),
             'UpdateUserMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateUserMemory,
                     request_deserializer=trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_memory__pb2.UserMemory.SerializeToString,
             ),
             'DeleteUserMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteUserMemory,
@@ -179,7 +179,7 @@ class UserMemoryService:
             target,
             '/trellis.v1.UserMemoryService/GetUserMemory',
             trellis_dot_v1_dot_memory__pb2.GetUserMemoryRequest.SerializeToString,
-            trellis_dot_v1_dot_memory__pb2.GetUserMemoryResponse.FromString,
+            trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
             options,
             channel_credentials,
             insecure,
@@ -206,7 +206,7 @@ class UserMemoryService:
             target,
             '/trellis.v1.UserMemoryService/CreateUserMemory',
             trellis_dot_v1_dot_memory__pb2.CreateUserMemoryRequest.SerializeToString,
-            trellis_dot_v1_dot_memory__pb2.CreateUserMemoryResponse.FromString,
+            trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
             options,
             channel_credentials,
             insecure,
@@ -233,7 +233,7 @@ class UserMemoryService:
             target,
             '/trellis.v1.UserMemoryService/UpdateUserMemory',
             trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryRequest.SerializeToString,
-            trellis_dot_v1_dot_memory__pb2.UpdateUserMemoryResponse.FromString,
+            trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
             options,
             channel_credentials,
             insecure,
@@ -290,12 +290,12 @@ class AdminMemoryServiceStub:
         self.CreateMemberMemory = channel.unary_unary(
                 '/trellis.v1.AdminMemoryService/CreateMemberMemory',
                 request_serializer=trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
                 _registered_method=True)
         self.UpdateMemberMemory = channel.unary_unary(
                 '/trellis.v1.AdminMemoryService/UpdateMemberMemory',
                 request_serializer=trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
                 _registered_method=True)
         self.DeleteMemberMemory = channel.unary_unary(
                 '/trellis.v1.AdminMemoryService/DeleteMemberMemory',
@@ -343,12 +343,12 @@ def add_AdminMemoryServiceServicer_to_server(servicer, server):
             'CreateMemberMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateMemberMemory,
                     request_deserializer=trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_memory__pb2.UserMemory.SerializeToString,
             ),
             'UpdateMemberMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateMemberMemory,
                     request_deserializer=trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_memory__pb2.UserMemory.SerializeToString,
             ),
             'DeleteMemberMemory': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteMemberMemory,
@@ -410,7 +410,7 @@ class AdminMemoryService:
             target,
             '/trellis.v1.AdminMemoryService/CreateMemberMemory',
             trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryRequest.SerializeToString,
-            trellis_dot_v1_dot_memory__pb2.CreateMemberMemoryResponse.FromString,
+            trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
             options,
             channel_credentials,
             insecure,
@@ -437,7 +437,7 @@ class AdminMemoryService:
             target,
             '/trellis.v1.AdminMemoryService/UpdateMemberMemory',
             trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryRequest.SerializeToString,
-            trellis_dot_v1_dot_memory__pb2.UpdateMemberMemoryResponse.FromString,
+            trellis_dot_v1_dot_memory__pb2.UserMemory.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"trellis/v1/organization_rule.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x01\n\x10OrganizationRule\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x12\n\ncreated_by\x18\x04 \x01(\t\x12\x17\n\x0flast_updated_by\x18\x05 \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x1cListOrganizationRulesRequest\"Y\n\x1dListOrganizationRulesResponse\x12\x38\n\x12organization_rules\x18\x01 \x03(\x0b\x32\x1c.trellis.v1.OrganizationRule\"-\n\x1aGetOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\"\xfe\x01\n\x1bGetOrganizationRuleResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x12\n\ncreated_by\x18\x04 \x01(\t\x12\x17\n\x0flast_updated_by\x18\x05 \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"0\n\x1d\x43reateOrganizationRuleRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"\x81\x02\n\x1e\x43reateOrganizationRuleResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x12\n\ncreated_by\x18\x04 \x01(\t\x12\x17\n\x0flast_updated_by\x18\x05 \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"A\n\x1dUpdateOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\x81\x02\n\x1eUpdateOrganizationRuleResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x12\n\ncreated_by\x18\x04 \x01(\t\x12\x17\n\x0flast_updated_by\x18\x05 \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"0\n\x1d\x44\x65leteOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\" \n\x1e\x44\x65leteOrganizationRuleResponse2\x8b\x06\n\x17OrganizationRuleService\x12\x8c\x01\n\x15ListOrganizationRules\x12(.trellis.v1.ListOrganizationRulesRequest\x1a).trellis.v1.ListOrganizationRulesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/organization-rules\x12\x90\x01\n\x13GetOrganizationRule\x12&.trellis.v1.GetOrganizationRuleRequest\x1a\'.trellis.v1.GetOrganizationRuleResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/organization-rules/{rule_id}\x12\x92\x01\n\x16\x43reateOrganizationRule\x12).trellis.v1.CreateOrganizationRuleRequest\x1a*.trellis.v1.CreateOrganizationRuleResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/organization-rules:\x01*\x12\x9c\x01\n\x16UpdateOrganizationRule\x12).trellis.v1.UpdateOrganizationRuleRequest\x1a*.trellis.v1.UpdateOrganizationRuleResponse\"+\x82\xd3\xe4\x93\x02%2 /v1/organization-rules/{rule_id}:\x01*\x12\x99\x01\n\x16\x44\x65leteOrganizationRule\x12).trellis.v1.DeleteOrganizationRuleRequest\x1a*.trellis.v1.DeleteOrganizationRuleResponse\"(\x82\xd3\xe4\x93\x02\"* /v1/organization-rules/{rule_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"trellis/v1/organization_rule.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x01\n\x10OrganizationRule\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x12\n\ncreated_by\x18\x04 \x01(\t\x12\x17\n\x0flast_updated_by\x18\x05 \x01(\t\x12\x1c\n\x14last_updated_by_name\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x1cListOrganizationRulesRequest\"Y\n\x1dListOrganizationRulesResponse\x12\x38\n\x12organization_rules\x18\x01 \x03(\x0b\x32\x1c.trellis.v1.OrganizationRule\"-\n\x1aGetOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\"0\n\x1d\x43reateOrganizationRuleRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"A\n\x1dUpdateOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"0\n\x1d\x44\x65leteOrganizationRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\" \n\x1e\x44\x65leteOrganizationRuleResponse2\xe4\x05\n\x17OrganizationRuleService\x12\x8c\x01\n\x15ListOrganizationRules\x12(.trellis.v1.ListOrganizationRulesRequest\x1a).trellis.v1.ListOrganizationRulesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/organization-rules\x12\x85\x01\n\x13GetOrganizationRule\x12&.trellis.v1.GetOrganizationRuleRequest\x1a\x1c.trellis.v1.OrganizationRule\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/organization-rules/{rule_id}\x12\x84\x01\n\x16\x43reateOrganizationRule\x12).trellis.v1.CreateOrganizationRuleRequest\x1a\x1c.trellis.v1.OrganizationRule\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/organization-rules:\x01*\x12\x8e\x01\n\x16UpdateOrganizationRule\x12).trellis.v1.UpdateOrganizationRuleRequest\x1a\x1c.trellis.v1.OrganizationRule\"+\x82\xd3\xe4\x93\x02%2 /v1/organization-rules/{rule_id}:\x01*\x12\x99\x01\n\x16\x44\x65leteOrganizationRule\x12).trellis.v1.DeleteOrganizationRuleRequest\x1a*.trellis.v1.DeleteOrganizationRuleResponse\"(\x82\xd3\xe4\x93\x02\"* /v1/organization-rules/{rule_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,20 +51,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTORGANIZATIONRULESRESPONSE']._serialized_end=480
   _globals['_GETORGANIZATIONRULEREQUEST']._serialized_start=482
   _globals['_GETORGANIZATIONRULEREQUEST']._serialized_end=527
-  _globals['_GETORGANIZATIONRULERESPONSE']._serialized_start=530
-  _globals['_GETORGANIZATIONRULERESPONSE']._serialized_end=784
-  _globals['_CREATEORGANIZATIONRULEREQUEST']._serialized_start=786
-  _globals['_CREATEORGANIZATIONRULEREQUEST']._serialized_end=834
-  _globals['_CREATEORGANIZATIONRULERESPONSE']._serialized_start=837
-  _globals['_CREATEORGANIZATIONRULERESPONSE']._serialized_end=1094
-  _globals['_UPDATEORGANIZATIONRULEREQUEST']._serialized_start=1096
-  _globals['_UPDATEORGANIZATIONRULEREQUEST']._serialized_end=1161
-  _globals['_UPDATEORGANIZATIONRULERESPONSE']._serialized_start=1164
-  _globals['_UPDATEORGANIZATIONRULERESPONSE']._serialized_end=1421
-  _globals['_DELETEORGANIZATIONRULEREQUEST']._serialized_start=1423
-  _globals['_DELETEORGANIZATIONRULEREQUEST']._serialized_end=1471
-  _globals['_DELETEORGANIZATIONRULERESPONSE']._serialized_start=1473
-  _globals['_DELETEORGANIZATIONRULERESPONSE']._serialized_end=1505
-  _globals['_ORGANIZATIONRULESERVICE']._serialized_start=1508
-  _globals['_ORGANIZATIONRULESERVICE']._serialized_end=2287
+  _globals['_CREATEORGANIZATIONRULEREQUEST']._serialized_start=529
+  _globals['_CREATEORGANIZATIONRULEREQUEST']._serialized_end=577
+  _globals['_UPDATEORGANIZATIONRULEREQUEST']._serialized_start=579
+  _globals['_UPDATEORGANIZATIONRULEREQUEST']._serialized_end=644
+  _globals['_DELETEORGANIZATIONRULEREQUEST']._serialized_start=646
+  _globals['_DELETEORGANIZATIONRULEREQUEST']._serialized_end=694
+  _globals['_DELETEORGANIZATIONRULERESPONSE']._serialized_start=696
+  _globals['_DELETEORGANIZATIONRULERESPONSE']._serialized_end=728
+  _globals['_ORGANIZATIONRULESERVICE']._serialized_start=731
+  _globals['_ORGANIZATIONRULESERVICE']._serialized_end=1471
 # @@protoc_insertion_point(module_scope)

@@ -46,51 +46,11 @@ class GetOrganizationRuleRequest(_message.Message):
     rule_id: str
     def __init__(self, rule_id: _Optional[str] = ...) -> None: ...
 
-class GetOrganizationRuleResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "content", "created_by", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    content: str
-    created_by: str
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., content: _Optional[str] = ..., created_by: _Optional[str] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class CreateOrganizationRuleRequest(_message.Message):
     __slots__ = ("content",)
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     content: str
     def __init__(self, content: _Optional[str] = ...) -> None: ...
-
-class CreateOrganizationRuleResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "content", "created_by", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    content: str
-    created_by: str
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., content: _Optional[str] = ..., created_by: _Optional[str] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateOrganizationRuleRequest(_message.Message):
     __slots__ = ("rule_id", "content")
@@ -99,26 +59,6 @@ class UpdateOrganizationRuleRequest(_message.Message):
     rule_id: str
     content: str
     def __init__(self, rule_id: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
-
-class UpdateOrganizationRuleResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "content", "created_by", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    CONTENT_FIELD_NUMBER: _ClassVar[int]
-    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    content: str
-    created_by: str
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., content: _Optional[str] = ..., created_by: _Optional[str] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteOrganizationRuleRequest(_message.Message):
     __slots__ = ("rule_id",)

@@ -43,17 +43,17 @@ class OrganizationRuleServiceStub:
         self.GetOrganizationRule = channel.unary_unary(
                 '/trellis.v1.OrganizationRuleService/GetOrganizationRule',
                 request_serializer=trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
                 _registered_method=True)
         self.CreateOrganizationRule = channel.unary_unary(
                 '/trellis.v1.OrganizationRuleService/CreateOrganizationRule',
                 request_serializer=trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
                 _registered_method=True)
         self.UpdateOrganizationRule = channel.unary_unary(
                 '/trellis.v1.OrganizationRuleService/UpdateOrganizationRule',
                 request_serializer=trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
                 _registered_method=True)
         self.DeleteOrganizationRule = channel.unary_unary(
                 '/trellis.v1.OrganizationRuleService/DeleteOrganizationRule',
@@ -107,17 +107,17 @@ def add_OrganizationRuleServiceServicer_to_server(servicer, server):
             'GetOrganizationRule': grpc.unary_unary_rpc_method_handler(
                     servicer.GetOrganizationRule,
                     request_deserializer=trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.SerializeToString,
             ),
             'CreateOrganizationRule': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateOrganizationRule,
                     request_deserializer=trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.SerializeToString,
             ),
             'UpdateOrganizationRule': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateOrganizationRule,
                     request_deserializer=trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.SerializeToString,
             ),
             'DeleteOrganizationRule': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteOrganizationRule,
@@ -179,7 +179,7 @@ class OrganizationRuleService:
             target,
             '/trellis.v1.OrganizationRuleService/GetOrganizationRule',
             trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleRequest.SerializeToString,
-            trellis_dot_v1_dot_organization__rule__pb2.GetOrganizationRuleResponse.FromString,
+            trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
             options,
             channel_credentials,
             insecure,
@@ -206,7 +206,7 @@ class OrganizationRuleService:
             target,
             '/trellis.v1.OrganizationRuleService/CreateOrganizationRule',
             trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleRequest.SerializeToString,
-            trellis_dot_v1_dot_organization__rule__pb2.CreateOrganizationRuleResponse.FromString,
+            trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
             options,
             channel_credentials,
             insecure,
@@ -233,7 +233,7 @@ class OrganizationRuleService:
             target,
             '/trellis.v1.OrganizationRuleService/UpdateOrganizationRule',
             trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleRequest.SerializeToString,
-            trellis_dot_v1_dot_organization__rule__pb2.UpdateOrganizationRuleResponse.FromString,
+            trellis_dot_v1_dot_organization__rule__pb2.OrganizationRule.FromString,
             options,
             channel_credentials,
             insecure,

@@ -43,7 +43,7 @@ class ProjectServiceStub:
         self.GetProject = channel.unary_unary(
                 '/trellis.v1.ProjectService/GetProject',
                 request_serializer=trellis_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_project__pb2.GetProjectResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_project__pb2.Project.FromString,
                 _registered_method=True)
 
 
@@ -74,7 +74,7 @@ def add_ProjectServiceServicer_to_server(servicer, server):
             'GetProject': grpc.unary_unary_rpc_method_handler(
                     servicer.GetProject,
                     request_deserializer=trellis_dot_v1_dot_project__pb2.GetProjectRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_project__pb2.GetProjectResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_project__pb2.Project.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,7 +131,7 @@ class ProjectService:
             target,
             '/trellis.v1.ProjectService/GetProject',
             trellis_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
-            trellis_dot_v1_dot_project__pb2.GetProjectResponse.FromString,
+            trellis_dot_v1_dot_project__pb2.Project.FromString,
             options,
             channel_credentials,
             insecure,

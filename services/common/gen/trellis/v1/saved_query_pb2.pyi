@@ -55,34 +55,6 @@ class GetSavedQueryRequest(_message.Message):
     query_id: str
     def __init__(self, query_id: _Optional[str] = ...) -> None: ...
 
-class GetSavedQueryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "title", "description", "prompt", "sql", "keywords", "parameters", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    TITLE_FIELD_NUMBER: _ClassVar[int]
-    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
-    PROMPT_FIELD_NUMBER: _ClassVar[int]
-    SQL_FIELD_NUMBER: _ClassVar[int]
-    KEYWORDS_FIELD_NUMBER: _ClassVar[int]
-    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    title: str
-    description: str
-    prompt: str
-    sql: str
-    keywords: _containers.RepeatedScalarFieldContainer[str]
-    parameters: _containers.RepeatedScalarFieldContainer[str]
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., prompt: _Optional[str] = ..., sql: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., parameters: _Optional[_Iterable[str]] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
-
 class CreateSavedQueryRequest(_message.Message):
     __slots__ = ("title", "prompt", "sql", "description", "keywords")
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -96,34 +68,6 @@ class CreateSavedQueryRequest(_message.Message):
     description: str
     keywords: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, title: _Optional[str] = ..., prompt: _Optional[str] = ..., sql: _Optional[str] = ..., description: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ...) -> None: ...
-
-class CreateSavedQueryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "title", "description", "prompt", "sql", "keywords", "parameters", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    TITLE_FIELD_NUMBER: _ClassVar[int]
-    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
-    PROMPT_FIELD_NUMBER: _ClassVar[int]
-    SQL_FIELD_NUMBER: _ClassVar[int]
-    KEYWORDS_FIELD_NUMBER: _ClassVar[int]
-    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    title: str
-    description: str
-    prompt: str
-    sql: str
-    keywords: _containers.RepeatedScalarFieldContainer[str]
-    parameters: _containers.RepeatedScalarFieldContainer[str]
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., prompt: _Optional[str] = ..., sql: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., parameters: _Optional[_Iterable[str]] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UpdateSavedQueryRequest(_message.Message):
     __slots__ = ("query_id", "title", "prompt", "sql", "description", "keywords", "update_mask")
@@ -142,34 +86,6 @@ class UpdateSavedQueryRequest(_message.Message):
     keywords: _containers.RepeatedScalarFieldContainer[str]
     update_mask: _field_mask_pb2.FieldMask
     def __init__(self, query_id: _Optional[str] = ..., title: _Optional[str] = ..., prompt: _Optional[str] = ..., sql: _Optional[str] = ..., description: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
-
-class UpdateSavedQueryResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "title", "description", "prompt", "sql", "keywords", "parameters", "last_updated_by", "last_updated_by_name", "created_at", "updated_at")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
-    TITLE_FIELD_NUMBER: _ClassVar[int]
-    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
-    PROMPT_FIELD_NUMBER: _ClassVar[int]
-    SQL_FIELD_NUMBER: _ClassVar[int]
-    KEYWORDS_FIELD_NUMBER: _ClassVar[int]
-    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
-    LAST_UPDATED_BY_NAME_FIELD_NUMBER: _ClassVar[int]
-    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    organization_id: str
-    title: str
-    description: str
-    prompt: str
-    sql: str
-    keywords: _containers.RepeatedScalarFieldContainer[str]
-    parameters: _containers.RepeatedScalarFieldContainer[str]
-    last_updated_by: str
-    last_updated_by_name: str
-    created_at: _timestamp_pb2.Timestamp
-    updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., prompt: _Optional[str] = ..., sql: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., parameters: _Optional[_Iterable[str]] = ..., last_updated_by: _Optional[str] = ..., last_updated_by_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class DeleteSavedQueryRequest(_message.Message):
     __slots__ = ("query_id",)

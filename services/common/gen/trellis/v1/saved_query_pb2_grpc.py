@@ -43,17 +43,17 @@ class SavedQueryServiceStub:
         self.GetSavedQuery = channel.unary_unary(
                 '/trellis.v1.SavedQueryService/GetSavedQuery',
                 request_serializer=trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
                 _registered_method=True)
         self.CreateSavedQuery = channel.unary_unary(
                 '/trellis.v1.SavedQueryService/CreateSavedQuery',
                 request_serializer=trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
                 _registered_method=True)
         self.UpdateSavedQuery = channel.unary_unary(
                 '/trellis.v1.SavedQueryService/UpdateSavedQuery',
                 request_serializer=trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryResponse.FromString,
+                response_deserializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
                 _registered_method=True)
         self.DeleteSavedQuery = channel.unary_unary(
                 '/trellis.v1.SavedQueryService/DeleteSavedQuery',
@@ -109,17 +109,17 @@ def add_SavedQueryServiceServicer_to_server(servicer, server):
             'GetSavedQuery': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSavedQuery,
                     request_deserializer=trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.SerializeToString,
             ),
             'CreateSavedQuery': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateSavedQuery,
                     request_deserializer=trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.SerializeToString,
             ),
             'UpdateSavedQuery': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateSavedQuery,
                     request_deserializer=trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryResponse.SerializeToString,
+                    response_serializer=trellis_dot_v1_dot_saved__query__pb2.SavedQuery.SerializeToString,
             ),
             'DeleteSavedQuery': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteSavedQuery,
@@ -181,7 +181,7 @@ class SavedQueryService:
             target,
             '/trellis.v1.SavedQueryService/GetSavedQuery',
             trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryRequest.SerializeToString,
-            trellis_dot_v1_dot_saved__query__pb2.GetSavedQueryResponse.FromString,
+            trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
             options,
             channel_credentials,
             insecure,
@@ -208,7 +208,7 @@ class SavedQueryService:
             target,
             '/trellis.v1.SavedQueryService/CreateSavedQuery',
             trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryRequest.SerializeToString,
-            trellis_dot_v1_dot_saved__query__pb2.CreateSavedQueryResponse.FromString,
+            trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
             options,
             channel_credentials,
             insecure,
@@ -235,7 +235,7 @@ class SavedQueryService:
             target,
             '/trellis.v1.SavedQueryService/UpdateSavedQuery',
             trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryRequest.SerializeToString,
-            trellis_dot_v1_dot_saved__query__pb2.UpdateSavedQueryResponse.FromString,
+            trellis_dot_v1_dot_saved__query__pb2.SavedQuery.FromString,
             options,
             channel_credentials,
             insecure,
