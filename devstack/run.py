@@ -14,6 +14,8 @@ from pathlib import Path
 from devstack.demo import setup_demo
 from devstack.stack import Stack, StackConfig
 
+DEMO_QUESTION = "Total sales by region in 2025, as a bar chart"
+
 
 def _port(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -48,18 +50,19 @@ def main() -> int:
 Trellis backend is up: gateway {base}, chat gRPC {stack.chat_target}, upload gRPC {stack.upload_target}
 Data directory: {data_dir}   (logs in {stack.log_dir})
 
-Try it (copy and paste):
+Try it (copy and paste into another terminal): sign in, open a chat on the demo database, ask a question.
+The answer streams back as server-sent events (curl -N prints each one as it arrives).
 
-  export API_KEY={org.api_key}
-  TOKEN=$(curl -s -X POST {base}/v1/authenticate -H "X-API-Key: $API_KEY" \\
+  TOKEN=$(curl -s -X POST {base}/v1/authenticate -H "X-API-Key: {org.api_key}" \\
       -H 'Content-Type: application/json' -d '{{"email": "{org.admin_email}"}}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
   CHAT=$(curl -s -X POST {base}/v1/chats/create -H "Authorization: Bearer $TOKEN" \\
       -H 'Content-Type: application/json' -d '{{"title": "Sales questions", "integration_id": "{org.integration_id}"}}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')
-  curl -s {base}/v1/chats -H "Authorization: Bearer $TOKEN"
-  curl -s -X PUT {base}/v1/chats/$CHAT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{{"title": "Renamed"}}'
-  curl -s {base}/v1/chats/$CHAT -H "Authorization: Bearer $TOKEN"
-  curl -s -X DELETE {base}/v1/chats/$CHAT -H "Authorization: Bearer $TOKEN"
-  curl -s {base}/healthz
+  curl -N -X POST {base}/v1/chats -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+      -d "{{\\"chat_id\\": \\"$CHAT\\", \\"message\\": \\"{DEMO_QUESTION}\\"}}"
+
+More: curl -s {base}/v1/chats/$CHAT -H "Authorization: Bearer $TOKEN"   (the stored history)
+      .venv/bin/grpcurl -plaintext -H "authorization: Bearer $TOKEN" {stack.chat_target} list   (the gRPC services)
+      API reference: docs/api.md
 """,
         flush=True,
     )

@@ -14,19 +14,20 @@ from services.gateway.clients import ServiceClients
 from services.gateway.connection_cap import make_connection_cap
 from services.gateway.errors import api_error_handler, http_exception_handler, unhandled_error_handler
 from services.gateway.routes import (
-    authentication,
+    auth,
     chats,
     health,
     integrations,
     memories,
     messages,
     models,
-    queries,
-    rules,
+    organization_rules,
+    saved_queries,
     uploads,
     ws,
 )
 from services.gateway.settings import GatewaySettings
+from services.gateway.state import GatewayState
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
@@ -34,29 +35,32 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.clients = ServiceClients(settings.chat_target, settings.upload_target, settings.rpc_deadline)
-        app.state.jwt_secret = settings.resolved_jwt_secret()
-        app.state.settings = settings
-        app.state.connection_cap = make_connection_cap(settings.redis_url)
-        app.state.rate_limiter = make_rate_limiter(settings.redis_url)
+        state = GatewayState(
+            settings=settings,
+            clients=ServiceClients(settings.chat_target, settings.upload_target, settings.rpc_deadline),
+            jwt_secret=settings.resolved_jwt_secret(),
+            connection_cap=make_connection_cap(settings.redis_url),
+            rate_limiter=make_rate_limiter(settings.redis_url),
+        )
+        app.state.gateway = state
         yield
-        await app.state.clients.close()
-        await app.state.connection_cap.close()
-        await app.state.rate_limiter.close()
+        await state.clients.close()
+        await state.connection_cap.close()
+        await state.rate_limiter.close()
 
     return Starlette(
         routes=[
             *health.routes,
-            *authentication.routes,
+            *auth.routes,
             *models.routes,
             *ws.routes,
             *uploads.routes,
             *messages.routes,
             *chats.routes,
-            *queries.routes,
+            *saved_queries.routes,
             *integrations.routes,
             *memories.routes,
-            *rules.routes,
+            *organization_rules.routes,
         ],
         exception_handlers={
             ApiError: api_error_handler,

@@ -1,14 +1,17 @@
-"""gRPC channels to the Chat and Upload services, with deadlines and the caller's token."""
+"""gRPC channels to the Chat and Upload services and one stub per proto service.
+
+Each stub is named after its proto service (`OrganizationRuleService` → `organization_rules`) and
+serves the route module of the same name; calls go through `caller.Caller`, never a stub directly.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.common.errors import from_rpc_error
 from services.common.gen.trellis.v1 import (
     auth_pb2_grpc,
     chat_pb2_grpc,
@@ -20,7 +23,12 @@ from services.common.gen.trellis.v1 import (
     upload_pb2_grpc,
 )
 
-R = TypeVar("R")
+S = TypeVar("S")
+
+
+def _stub(stub_class: Callable[[grpc.aio.Channel], S], channel: grpc.aio.Channel) -> S:
+    # The generated stub classes have untyped constructors: one typed seam instead of one per stub.
+    return stub_class(channel)
 
 
 class ServiceClients:
@@ -28,27 +36,24 @@ class ServiceClients:
         options = [("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 32 * 1024 * 1024)]
         self.chat_channel = grpc.aio.insecure_channel(chat_target, options=options)
         self.upload_channel = grpc.aio.insecure_channel(upload_target, options=options)
-        self.auth = auth_pb2_grpc.AuthServiceStub(self.chat_channel)
-        self.chat = chat_pb2_grpc.ChatServiceStub(self.chat_channel)
-        self.models = model_pb2_grpc.ModelServiceStub(self.chat_channel)
-        self.saved_queries = saved_query_pb2_grpc.SavedQueryServiceStub(self.chat_channel)
-        self.integrations = integration_pb2_grpc.IntegrationServiceStub(self.chat_channel)
-        self.memories = memory_pb2_grpc.UserMemoryServiceStub(self.chat_channel)
-        self.admin_memories = memory_pb2_grpc.AdminMemoryServiceStub(self.chat_channel)
-        self.rules = organization_rule_pb2_grpc.OrganizationRuleServiceStub(self.chat_channel)
-        self.upload = upload_pb2_grpc.UploadServiceStub(self.upload_channel)
+        # Chat process
+        self.auth = _stub(auth_pb2_grpc.AuthServiceStub, self.chat_channel)
+        self.chat = _stub(chat_pb2_grpc.ChatServiceStub, self.chat_channel)  # chats, messages and turns
+        self.models = _stub(model_pb2_grpc.ModelServiceStub, self.chat_channel)
+        self.saved_queries = _stub(saved_query_pb2_grpc.SavedQueryServiceStub, self.chat_channel)
+        self.integrations = _stub(integration_pb2_grpc.IntegrationServiceStub, self.chat_channel)
+        self.user_memories = _stub(memory_pb2_grpc.UserMemoryServiceStub, self.chat_channel)
+        self.admin_memories = _stub(memory_pb2_grpc.AdminMemoryServiceStub, self.chat_channel)
+        self.organization_rules = _stub(organization_rule_pb2_grpc.OrganizationRuleServiceStub, self.chat_channel)
+        # Upload process
+        self.uploads = _stub(upload_pb2_grpc.UploadServiceStub, self.upload_channel)
+        # Deadline of every unary call; streaming calls are given their own.
         self.deadline = deadline
-        self._health = {
+        # Any: the grpc_health stubs declare no methods on HealthStub.
+        self._health: dict[str, Any] = {
             "chat": health_pb2_grpc.HealthStub(self.chat_channel),
             "upload": health_pb2_grpc.HealthStub(self.upload_channel),
         }
-
-    async def unary(self, method: Callable[..., Awaitable[R]], request: Any, metadata: list[tuple[str, str]]) -> R:
-        """Call a unary RPC; a gRPC failure is re-raised as the ApiError the service meant."""
-        try:
-            return await method(request, metadata=metadata, timeout=self.deadline)
-        except grpc.aio.AioRpcError as err:
-            raise from_rpc_error(err) from None
 
     async def health(self) -> dict[str, str]:
         out = {}

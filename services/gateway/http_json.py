@@ -16,9 +16,10 @@ M = TypeVar("M", bound=Message)
 
 
 def to_dict(message: Message) -> dict[str, Any]:
-    return json_format.MessageToDict(
+    body: dict[str, Any] = json_format.MessageToDict(
         message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
+    return body
 
 
 def json_response(message: Message, status: int = 200) -> JSONResponse:
@@ -38,6 +39,22 @@ async def read_json(request: Request, *, allow_empty: bool = False) -> dict[str,
     if not isinstance(body, dict):
         raise ApiError("INVALID_REQUEST", "Request body must be a JSON object")
     return body
+
+
+def required_strings(body: dict[str, Any], *names: str) -> dict[str, str]:
+    """The named fields, each a required string (else a 400 naming it)."""
+    for name in names:
+        if not isinstance(body.get(name), str):
+            raise ApiError("INVALID_REQUEST", f"{name}: required string")
+    return {name: body[name] for name in names}
+
+
+def optional_strings(body: dict[str, Any], *names: str) -> dict[str, str]:
+    """The named fields present in the body, each a string (else a 400 naming it)."""
+    for name in names:
+        if name in body and not isinstance(body[name], str):
+            raise ApiError("INVALID_REQUEST", f"{name}: must be a string")
+    return {name: body[name] for name in names if name in body}
 
 
 def parse(body: dict[str, Any], message: M, **path: str) -> M:

@@ -8,14 +8,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol, cast
 
 import grpc
 
 from services.common.errors import CODES, ApiError, from_rpc_error
+from services.common.gen.trellis.v1 import turn_pb2
 from services.common.turn_json import event_json
 
 Event = tuple[str, dict[str, Any]]
+
+
+class TurnResponse(Protocol):
+    """SendMessageResponse and EditMessageResponse: each carries one TurnEvent."""
+
+    @property
+    def event(self) -> turn_pb2.TurnEvent: ...
+
+
+class TurnCall(Protocol):
+    """What a turn needs of a server-streaming call (SendMessage, EditMessage)."""
+
+    async def read(self) -> object: ...
+    async def code(self) -> grpc.StatusCode: ...
+    def cancelled(self) -> bool: ...
+    def cancel(self) -> bool: ...
 
 
 def error_payload(err: ApiError) -> dict[str, Any]:
@@ -35,17 +52,22 @@ def error_payload(err: ApiError) -> dict[str, Any]:
 class TurnStream:
     """Wraps a server-streaming call; `cancel()` stops the server-side work too."""
 
-    def __init__(self, call: grpc.aio.UnaryStreamCall) -> None:
+    def __init__(self, call: TurnCall) -> None:
         self._call = call
-        self._first: Any = None
+        self._first: TurnResponse | None = None
+
+    async def _read(self) -> TurnResponse | None:
+        """The next response; None at the end of the stream."""
+        response = await self._call.read()
+        return None if response is grpc.aio.EOF else cast(TurnResponse, response)
 
     async def start(self) -> None:
         """Wait for the first event; raises ApiError when the turn is refused."""
         try:
-            first = await self._call.read()
+            first = await self._read()
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
-        if first is grpc.aio.EOF:
+        if first is None:
             status = await self._call.code()
             raise ApiError("INTERNAL", f"The turn ended without any event ({status.name})")
         self._first = first
@@ -56,13 +78,13 @@ class TurnStream:
             yield event_json(first.event)
         while True:
             try:
-                response = await self._call.read()
+                response = await self._read()
             except grpc.aio.AioRpcError as err:
                 if err.code() == grpc.StatusCode.CANCELLED and self._call.cancelled():
                     return
                 yield "error", error_payload(from_rpc_error(err))
                 return
-            if response is grpc.aio.EOF:
+            if response is None:
                 return
             yield event_json(response.event)
 

@@ -47,6 +47,16 @@ def _closed(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
+def _printed_walkthrough_streams_an_answer(output: str) -> None:
+    """The printed commands, pasted into bash as they are, ask the demo question and stream the answer."""
+    block = output.split("Try it")[1].split("\n\n", 2)[1].split("\nMore:")[0]
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    events = re.findall(r"^event: (\w+)$", done.stdout, flags=re.M)
+    assert events[0] == "chat_metadata" and events[-1] == "message", done.stdout[-2000:]
+    assert '"chart_type":"bar"' in done.stdout  # the question asks for a bar chart
+
+
 def test_run_command_serves_the_demo_and_stops_cleanly(tmp_path) -> None:
     ports = {name: free_port() for name in ("GATEWAY_PORT", "CHAT_GRPC_PORT", "UPLOAD_GRPC_PORT", "S3_PORT")}
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -64,7 +74,9 @@ def test_run_command_serves_the_demo_and_stops_cleanly(tmp_path) -> None:
             proc = _start(env, log)
             try:
                 output = open(log.name).read()
-                assert "curl" in output and "trk_fixed_demo_key_for_tests" in output
+                assert "curl -N" in output and "trk_fixed_demo_key_for_tests" in output
+                if attempt == 0:
+                    _printed_walkthrough_streams_an_answer(output)
                 integration_id = re.search(r'"integration_id": "([0-9a-f-]{36})"', output).group(1)
                 token = httpx.post(
                     f"{base}/v1/authenticate",
@@ -78,7 +90,8 @@ def test_run_command_serves_the_demo_and_stops_cleanly(tmp_path) -> None:
                     json={"title": f"run {attempt}", "integration_id": integration_id},
                 )
                 assert chat.status_code == 200, chat.text
-                assert httpx.get(f"{base}/v1/chats", headers=headers).json()["total"] == attempt + 1
+                # the printed walkthrough made one chat in the first run
+                assert httpx.get(f"{base}/v1/chats", headers=headers).json()["total"] == attempt + 2
                 # The second organization is isolated from the first.
                 other = httpx.post(
                     f"{base}/v1/authenticate",

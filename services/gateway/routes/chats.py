@@ -8,21 +8,14 @@ from starlette.routing import Route
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2
-from services.gateway.auth import authenticate, grpc_metadata
-from services.gateway.http_json import json_response, parse, read_json
-
-
-async def _call(request: Request, method_name: str, message: object) -> Response:
-    principal = authenticate(request)
-    clients = request.app.state.clients
-    resp = await clients.unary(getattr(clients.chat, method_name), message, grpc_metadata(principal))
-    return json_response(resp)
+from services.gateway.caller import authenticate
+from services.gateway.http_json import json_response, parse, read_json, required_strings
 
 
 async def create_chat(request: Request) -> Response:
-    authenticate(request)  # 401 before reading the body
+    caller = authenticate(request)  # 401 before reading the body
     body = await read_json(request, allow_empty=True)
-    return await _call(request, "CreateChat", parse(body, chat_pb2.CreateChatRequest()))
+    return json_response(await caller.unary(caller.clients.chat.CreateChat, parse(body, chat_pb2.CreateChatRequest())))
 
 
 async def list_chats(request: Request) -> Response:
@@ -32,33 +25,38 @@ async def list_chats(request: Request) -> Response:
     except ValueError:
         raise ApiError("INVALID_REQUEST", "page: must be an integer") from None
     page = min(max(page, 1), 1_000_000)
-    return await _call(request, "ListChats", chat_pb2.ListChatsRequest(page=page))
+    caller = authenticate(request)
+    return json_response(await caller.unary(caller.clients.chat.ListChats, chat_pb2.ListChatsRequest(page=page)))
 
 
 async def get_chat(request: Request) -> Response:
-    return await _call(request, "GetChat", chat_pb2.GetChatRequest(chat_id=request.path_params["chat_id"]))
+    caller = authenticate(request)
+    req = chat_pb2.GetChatRequest(chat_id=request.path_params["chat_id"])
+    return json_response(await caller.unary(caller.clients.chat.GetChat, req))
 
 
 async def update_chat(request: Request) -> Response:
-    authenticate(request)
+    caller = authenticate(request)
     body = await read_json(request)
-    if not isinstance(body.get("title"), str):
-        raise ApiError("INVALID_REQUEST", "title: required string")
-    message = parse(body, chat_pb2.UpdateChatRequest(), chat_id=request.path_params["chat_id"])
-    return await _call(request, "UpdateChat", message)
+    required_strings(body, "title")
+    req = parse(body, chat_pb2.UpdateChatRequest(), chat_id=request.path_params["chat_id"])
+    return json_response(await caller.unary(caller.clients.chat.UpdateChat, req))
 
 
 async def delete_chat(request: Request) -> Response:
-    return await _call(request, "DeleteChat", chat_pb2.DeleteChatRequest(chat_id=request.path_params["chat_id"]))
+    caller = authenticate(request)
+    req = chat_pb2.DeleteChatRequest(chat_id=request.path_params["chat_id"])
+    return json_response(await caller.unary(caller.clients.chat.DeleteChat, req))
 
 
 async def delete_chats(request: Request) -> Response:
-    authenticate(request)
+    caller = authenticate(request)
     body = await read_json(request)
     ids = body.get("chat_ids")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise ApiError("INVALID_REQUEST", "chat_ids: required non-empty list of strings")
-    return await _call(request, "DeleteChats", chat_pb2.DeleteChatsRequest(chat_ids=ids))
+    req = chat_pb2.DeleteChatsRequest(chat_ids=ids)
+    return json_response(await caller.unary(caller.clients.chat.DeleteChats, req))
 
 
 routes = [

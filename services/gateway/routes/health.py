@@ -6,9 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from services.gateway.state import state_of
+
 
 async def healthz(request: Request) -> Response:
-    services = await request.app.state.clients.health()
+    services = await state_of(request).clients.health()
     ok = all(status == "SERVING" for status in services.values())
     return JSONResponse({"status": "ok" if ok else "degraded", "services": services}, status_code=200 if ok else 503)
 

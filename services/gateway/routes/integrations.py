@@ -8,41 +8,36 @@ from starlette.routing import Route
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import integration_pb2 as pb
-from services.gateway.auth import authenticate
-from services.gateway.http_json import json_response, parse, read_json
-from services.gateway.rpc import call
-
-
-def _strings(body: dict, *names: str) -> dict:
-    for name in names:
-        if name in body and not isinstance(body[name], str):
-            raise ApiError("INVALID_REQUEST", f"{name}: must be a string")
-    return {k: body[k] for k in names if k in body}
+from services.gateway.caller import authenticate
+from services.gateway.http_json import json_response, optional_strings, parse, read_json
 
 
 async def list_integrations(request: Request) -> Response:
-    return json_response(await call(request, "integrations", "ListIntegrations", pb.ListIntegrationsRequest()))
+    caller = authenticate(request)
+    req = pb.ListIntegrationsRequest()
+    return json_response(await caller.unary(caller.clients.integrations.ListIntegrations, req))
 
 
 async def create_integration(request: Request) -> Response:
-    authenticate(request)
-    body = _strings(await read_json(request), "display_name", "type", "url")
+    caller = authenticate(request)
+    body = optional_strings(await read_json(request), "display_name", "type", "url")
     if not body.get("url"):
         raise ApiError("INVALID_REQUEST", "url: required SQLAlchemy URL")
-    resp = await call(request, "integrations", "CreateIntegration", parse(body, pb.CreateIntegrationRequest()))
-    return json_response(resp)
+    req = parse(body, pb.CreateIntegrationRequest())
+    return json_response(await caller.unary(caller.clients.integrations.CreateIntegration, req))
 
 
 async def update_integration(request: Request) -> Response:
-    authenticate(request)
-    body = _strings(await read_json(request), "display_name", "url")
-    message = parse(body, pb.UpdateIntegrationRequest(), integration_id=request.path_params["integration_id"])
-    return json_response(await call(request, "integrations", "UpdateIntegration", message))
+    caller = authenticate(request)
+    body = optional_strings(await read_json(request), "display_name", "url")
+    req = parse(body, pb.UpdateIntegrationRequest(), integration_id=request.path_params["integration_id"])
+    return json_response(await caller.unary(caller.clients.integrations.UpdateIntegration, req))
 
 
 async def delete_integration(request: Request) -> Response:
-    message = pb.DeleteIntegrationRequest(integration_id=request.path_params["integration_id"])
-    return json_response(await call(request, "integrations", "DeleteIntegration", message))
+    caller = authenticate(request)
+    req = pb.DeleteIntegrationRequest(integration_id=request.path_params["integration_id"])
+    return json_response(await caller.unary(caller.clients.integrations.DeleteIntegration, req))
 
 
 routes = [

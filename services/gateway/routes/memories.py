@@ -8,77 +8,74 @@ from starlette.routing import Route
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import memory_pb2 as pb
-from services.gateway.auth import authenticate
-from services.gateway.http_json import json_response, read_json
-from services.gateway.rpc import call
-
-
-async def _fields(request: Request, *names: str) -> dict[str, str]:
-    authenticate(request)
-    body = await read_json(request)
-    for name in names:
-        if not isinstance(body.get(name), str):
-            raise ApiError("INVALID_REQUEST", f"{name}: required string")
-    return {name: body[name] for name in names}
+from services.gateway.caller import authenticate
+from services.gateway.http_json import json_response, read_json, required_strings
 
 
 def _id(request: Request) -> str:
-    return request.path_params["memory_id"]
+    return str(request.path_params["memory_id"])
 
 
 async def list_memories(request: Request) -> Response:
-    return json_response(await call(request, "memories", "ListUserMemories", pb.ListUserMemoriesRequest()))
+    caller = authenticate(request)
+    req = pb.ListUserMemoriesRequest()
+    return json_response(await caller.unary(caller.clients.user_memories.ListUserMemories, req))
 
 
 async def get_memory(request: Request) -> Response:
-    resp = await call(request, "memories", "GetUserMemory", pb.GetUserMemoryRequest(memory_id=_id(request)))
-    return json_response(resp)
+    caller = authenticate(request)
+    req = pb.GetUserMemoryRequest(memory_id=_id(request))
+    return json_response(await caller.unary(caller.clients.user_memories.GetUserMemory, req))
 
 
 async def create_memory(request: Request) -> Response:
-    body = await _fields(request, "content")
-    resp = await call(request, "memories", "CreateUserMemory", pb.CreateUserMemoryRequest(**body))
-    return json_response(resp)
+    caller = authenticate(request)
+    req = pb.CreateUserMemoryRequest(**required_strings(await read_json(request), "content"))
+    return json_response(await caller.unary(caller.clients.user_memories.CreateUserMemory, req))
 
 
 async def update_memory(request: Request) -> Response:
-    body = await _fields(request, "content")
-    req = pb.UpdateUserMemoryRequest(memory_id=_id(request), **body)
-    return json_response(await call(request, "memories", "UpdateUserMemory", req))
+    caller = authenticate(request)
+    req = pb.UpdateUserMemoryRequest(memory_id=_id(request), **required_strings(await read_json(request), "content"))
+    return json_response(await caller.unary(caller.clients.user_memories.UpdateUserMemory, req))
 
 
 async def delete_memory(request: Request) -> Response:
-    await call(request, "memories", "DeleteUserMemory", pb.DeleteUserMemoryRequest(memory_id=_id(request)))
+    caller = authenticate(request)
+    req = pb.DeleteUserMemoryRequest(memory_id=_id(request))
+    await caller.unary(caller.clients.user_memories.DeleteUserMemory, req)
     return Response(status_code=204)
 
 
 async def admin_list(request: Request) -> Response:
+    caller = authenticate(request)
     member_id = request.query_params.get("member_id", "")
     if not member_id:
-        authenticate(request)
         raise ApiError("INVALID_REQUEST", "member_id: required query parameter")
     req = pb.ListMemberMemoriesRequest(member_id=member_id)
-    return json_response(await call(request, "admin_memories", "ListMemberMemories", req))
+    return json_response(await caller.unary(caller.clients.admin_memories.ListMemberMemories, req))
 
 
 async def admin_create(request: Request) -> Response:
-    body = await _fields(request, "member_id", "content")
-    resp = await call(request, "admin_memories", "CreateMemberMemory", pb.CreateMemberMemoryRequest(**body))
-    return json_response(resp)
+    caller = authenticate(request)
+    req = pb.CreateMemberMemoryRequest(**required_strings(await read_json(request), "member_id", "content"))
+    return json_response(await caller.unary(caller.clients.admin_memories.CreateMemberMemory, req))
 
 
 async def admin_update(request: Request) -> Response:
-    body = await _fields(request, "member_id", "content")
+    caller = authenticate(request)
+    body = required_strings(await read_json(request), "member_id", "content")
     req = pb.UpdateMemberMemoryRequest(memory_id=_id(request), **body)
-    return json_response(await call(request, "admin_memories", "UpdateMemberMemory", req))
+    return json_response(await caller.unary(caller.clients.admin_memories.UpdateMemberMemory, req))
 
 
 async def admin_delete(request: Request) -> Response:
     member_id = request.query_params.get("member_id", "")
     if not member_id and request.headers.get("content-length", "0") != "0":
         member_id = str((await read_json(request)).get("member_id") or "")
+    caller = authenticate(request)  # after the body, as before: a malformed body is a 400 even without a token
     req = pb.DeleteMemberMemoryRequest(memory_id=_id(request), member_id=member_id)
-    await call(request, "admin_memories", "DeleteMemberMemory", req)
+    await caller.unary(caller.clients.admin_memories.DeleteMemberMemory, req)
     return Response(status_code=204)
 
 

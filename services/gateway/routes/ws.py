@@ -21,10 +21,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2
-from services.common.jwt_tokens import Principal, bearer_token, verify
-from services.gateway.auth import grpc_metadata
-from services.gateway.routes.messages import edit_request, send_request
-from services.gateway.turn_stream import TurnStream, error_payload
+from services.gateway.caller import AuthenticatedCaller, Req, RequestMethod, authenticate, caller_with_token
+from services.gateway.state import state_of
+from services.gateway.turn_requests import edit_request, send_request
+from services.gateway.turn_stream import TurnCall, TurnStream, error_payload
 
 log = logging.getLogger(__name__)
 CLOSE_AUTH_FAILED = 4001
@@ -59,12 +59,11 @@ class SendLimiter:
 
 
 class Session:
-    def __init__(self, ws: WebSocket, principal: Principal, heartbeat: bool) -> None:
+    def __init__(self, ws: WebSocket, caller: AuthenticatedCaller, heartbeat: bool) -> None:
         self.ws = ws
-        self.principal = principal
+        self.caller = caller
         self.heartbeat = heartbeat
-        self.settings = ws.app.state.settings
-        self.clients = ws.app.state.clients
+        self.settings = state_of(ws).settings
         self.limiter = SendLimiter()
         self.turn: asyncio.Task[None] | None = None
         # Cleared as the final event goes out, so a client may send again as soon as it sees it.
@@ -109,11 +108,11 @@ class Session:
             if wait is not None:
                 raise ApiError("RATE_LIMIT", "Too many send_message frames on this socket", retry_after=wait)
             self._check_idle()
-            self._start("SendMessage", send_request(frame))
+            self._start(self.caller.clients.chat.SendMessage, send_request(frame))
         elif action == "edit_message":
             self._check_idle()
             message = edit_request(frame, str(frame.get("chat_id") or ""), str(frame.get("message_id") or ""))
-            self._start("EditMessage", message)
+            self._start(self.caller.clients.chat.EditMessage, message)
         elif action == "interrupt":
             if not self.busy:
                 raise ApiError("INVALID_REQUEST", "No turn in progress to interrupt")
@@ -122,7 +121,7 @@ class Session:
         elif action == "delete_message":
             message_id = str(frame.get("message_id") or "")
             req = chat_pb2.DeleteMessageRequest(chat_id=str(frame.get("chat_id") or ""), message_id=message_id)
-            await self.clients.unary(self.clients.chat.DeleteMessage, req, grpc_metadata(self.principal))
+            await self.caller.unary(self.caller.clients.chat.DeleteMessage, req)
             await self.send("deleted", {"message_id": message_id})
         else:
             raise ApiError("INVALID_REQUEST", f"Unknown action {action!r}")
@@ -131,15 +130,13 @@ class Session:
         if self.busy:
             raise ApiError("TURN_IN_PROGRESS", "A turn is already running on this socket: wait or interrupt it")
 
-    def _start(self, method: str, message: Any) -> None:
+    def _start(self, method: RequestMethod[Req, TurnCall], message: Req) -> None:
         self.busy = True
         self.turn = asyncio.create_task(self._run_turn(method, message))
 
-    async def _run_turn(self, method: str, message: Any) -> None:
-        call = getattr(self.clients.chat, method)(
-            message, metadata=grpc_metadata(self.principal), timeout=self.settings.turn_deadline
-        )
-        stream = TurnStream(call)
+    async def _run_turn(self, method: RequestMethod[Req, TurnCall], message: Req) -> None:
+        # The call is opened inside the task: a turn interrupted before it starts opens none.
+        stream = TurnStream(self.caller.server_stream(method, message, timeout=self.settings.turn_deadline))
         beat = asyncio.create_task(self._heartbeat()) if self.heartbeat else None
         try:
             await stream.start()
@@ -171,19 +168,17 @@ class Session:
         self.turn = None
 
 
-async def _authenticate(ws: WebSocket) -> Principal:
-    secret = ws.app.state.jwt_secret
-    header = ws.headers.get("authorization")
-    if header:
-        return verify(secret, bearer_token(header))
+async def _authenticate(ws: WebSocket) -> AuthenticatedCaller:
+    if ws.headers.get("authorization"):
+        return authenticate(ws)
     try:
-        raw = await asyncio.wait_for(ws.receive_text(), timeout=ws.app.state.settings.ws_auth_timeout)
+        raw = await asyncio.wait_for(ws.receive_text(), timeout=state_of(ws).settings.ws_auth_timeout)
         frame = json.loads(raw)
     except (TimeoutError, json.JSONDecodeError):
         raise ApiError("UNAUTHENTICATED", 'Send {"action": "authenticate", "token": ...} first') from None
     if not isinstance(frame, dict) or frame.get("action") != "authenticate" or not isinstance(frame.get("token"), str):
         raise ApiError("UNAUTHENTICATED", "The first frame must be an authenticate action with a token")
-    return verify(secret, frame["token"])
+    return caller_with_token(state_of(ws), frame["token"])
 
 
 async def chat_socket(ws: WebSocket) -> None:
@@ -193,23 +188,23 @@ async def chat_socket(ws: WebSocket) -> None:
         return
     await ws.accept()
     try:
-        principal = await _authenticate(ws)
+        caller = await _authenticate(ws)
     except ApiError as err:
         await ws.close(code=CLOSE_AUTH_FAILED, reason=err.detail[:120])
         return
     except WebSocketDisconnect:
         return
-    cap = ws.app.state.connection_cap
-    limit = ws.app.state.settings.ws_max_per_token
-    if not await cap.acquire(principal.jti, limit):
-        err = ApiError("WS_CONNECTION_CAP", f"At most {limit} WebSocket connections per token")
-        await ws.send_text(json.dumps({"event": "error", "data": error_payload(err)}))
+    state = state_of(ws)
+    jti, limit = caller.principal.jti, state.settings.ws_max_per_token
+    if not await state.connection_cap.acquire(jti, limit):
+        refusal = ApiError("WS_CONNECTION_CAP", f"At most {limit} WebSocket connections per token")
+        await ws.send_text(json.dumps({"event": "error", "data": error_payload(refusal)}))
         await ws.close(code=CLOSE_CONNECTION_CAP)
         return
     try:
-        await Session(ws, principal, ws.query_params.get("heartbeat") == "1").serve()
+        await Session(ws, caller, ws.query_params.get("heartbeat") == "1").serve()
     finally:
-        await cap.release(principal.jti)
+        await state.connection_cap.release(jti)
 
 
 routes = [WebSocketRoute("/v1/chats/ws", chat_socket)]

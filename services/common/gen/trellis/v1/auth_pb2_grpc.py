@@ -29,6 +29,8 @@ class AuthServiceStub:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
     this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
+    named below.
     """
 
     def __init__(self, channel):
@@ -48,10 +50,16 @@ class AuthServiceServicer:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
     this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
+    named below.
     """
 
     def Authenticate(self, request, context):
-        """Authenticate creates the member on first use and returns a 6-hour HS256 JWT.
+        """Authenticate creates the member on first use (role "member") and returns a 6-hour HS256 JWT
+        whose claims are sub (member id), org (organization id), jti, iat and exp.
+        Limited per API key (AUTHENTICATE_RATE_PER_MINUTE, default 600 a minute).
+        Errors: UNAUTHENTICATED (missing, unknown or revoked API key), INVALID_REQUEST (email),
+        RATE_LIMIT (RESOURCE_EXHAUSTED, with google.rpc.RetryInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -77,6 +85,8 @@ class AuthService:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
     this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
+    named below.
     """
 
     @staticmethod

@@ -27,8 +27,11 @@ if _version_not_supported:
 
 class ChatServiceStub:
     """ChatService owns chats, their messages and the streaming turns that answer them.
-    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's
-    is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's (or a malformed
+    id) is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1, metadata debug_id) whose reason is the
+    stable code named below; retryable ones add google.rpc.RetryInfo.
+    Ids are UUID strings; timestamps are UTC.
     """
 
     def __init__(self, channel):
@@ -91,12 +94,19 @@ class ChatServiceStub:
 
 class ChatServiceServicer:
     """ChatService owns chats, their messages and the streaming turns that answer them.
-    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's
-    is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's (or a malformed
+    id) is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1, metadata debug_id) whose reason is the
+    stable code named below; retryable ones add google.rpc.RetryInfo.
+    Ids are UUID strings; timestamps are UTC.
     """
 
     def CreateChat(self, request, context):
-        """CreateChat is rate limited to 20/min per JWT `jti` and capped at the open-chat limit.
+        """CreateChat creates an empty chat owned by the caller; turns and uploads need one.
+        Limited per JWT `jti` (CREATE_CHAT_RATE_PER_MINUTE, default 20 a minute) and by the open-chat
+        cap (OPEN_CHAT_CAP, default 500 chats per member, every chat not yet deleted counts).
+        Errors: INVALID_REQUEST (title too long), INTEGRATION_NOT_FOUND, OPEN_CHAT_CAP (ABORTED),
+        RATE_LIMIT (RESOURCE_EXHAUSTED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -104,48 +114,69 @@ class ChatServiceServicer:
 
     def ListChats(self, request, context):
         """ListChats pages the caller's chats, most recent activity first, 20 per page.
+        A page past the end is empty, with has_more false.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetChat(self, request, context):
-        """GetChat returns a chat with its full history.
+        """GetChat returns one of the caller's chats with its full history, oldest message first.
+        Attached uploads get presigned URLs signed for this read; if the Upload service cannot be
+        reached the history is still returned, without them. Errors: CHAT_NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateChat(self, request, context):
-        """UpdateChat renames a chat (HTTP PUT, as in the contract).
+        """UpdateChat renames one of the caller's chats (HTTP PUT); the activity
+        time does not change. Errors: INVALID_REQUEST (blank or too long title), CHAT_NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteChat(self, request, context):
-        """DeleteChat permanently deletes a chat and its messages.
+        """DeleteChat permanently deletes one of the caller's chats, its messages and its uploads
+        (the uploads on a best-effort basis: an Upload service failure is logged, not returned).
+        Errors: CHAT_NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteChats(self, request, context):
-        """DeleteChats deletes several chats; malformed, missing and foreign ids land in `not_found`.
+        """DeleteChats deletes several of the caller's chats, like DeleteChat; malformed, missing and
+        foreign ids land in `not_found` instead of failing the call.
+        Errors: INVALID_REQUEST (no ids, or more than 500).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SendMessage(self, request, context):
-        """SendMessage runs one turn and streams its events (SSE `POST /v1/chats` in the gateway).
+        """SendMessage runs one turn: it stores the user message, streams the answer's events (see
+        TurnEvent for their order) and stores the answer (SSE `POST /v1/chats` in the gateway).
+        The request is checked before the first event, so these fail the call itself and store
+        nothing: MISSING_CHAT_ID, INVALID_REQUEST, CHAT_NOT_FOUND, INTEGRATION_NOT_FOUND,
+        NOT_FOUND (saved query or upload), MISSING_PARAMETER, UNSAFE_SQL, QUERY_FAILED (a saved
+        query's SQL for this database), RATE_LIMIT (sends and edits share SEND_RATE_PER_MINUTE,
+        default 30 a minute per JWT `jti`). Later failures end the stream with an `error` event
+        and the partial answer is stored with metadata.error_code; cancelling the call stores it
+        with metadata.interrupted.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EditMessage(self, request, context):
-        """EditMessage replaces a user message, removes every later message and streams a new turn.
+        """EditMessage replaces one of the caller's user messages and streams a new turn, as
+        SendMessage does. The edited message and every later one are deleted once the stream starts;
+        the new user message gets a new id (chat_metadata.user_message_id) and keeps the edited one's
+        uploads. Errors before the first event: NOT_EDITABLE (FAILED_PRECONDITION: not a user
+        message), INVALID_REQUEST, CHAT_NOT_FOUND, NOT_FOUND (no such message in the chat),
+        INTEGRATION_NOT_FOUND, RATE_LIMIT (shared with SendMessage).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -153,13 +184,16 @@ class ChatServiceServicer:
 
     def DeleteMessage(self, request, context):
         """DeleteMessage deletes a message and every message after it (HTTP 204 in the gateway).
+        Errors: CHAT_NOT_FOUND, NOT_FOUND (no such message in that chat).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateMessageFeedback(self, request, context):
-        """UpdateMessageFeedback records thumbs up/down on a message.
+        """UpdateMessageFeedback records thumbs up/down on one of the caller's messages (user or
+        assistant) in its metadata: `feedback`, and `feedback_note` when a note is given; feedback
+        without a note removes an earlier note. Errors: INVALID_REQUEST, NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -228,8 +262,11 @@ def add_ChatServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ChatService:
     """ChatService owns chats, their messages and the streaming turns that answer them.
-    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's
-    is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Every RPC needs `authorization: Bearer <JWT>`; a chat that is not the caller's (or a malformed
+    id) is reported as NOT_FOUND (reason CHAT_NOT_FOUND), never as PERMISSION_DENIED.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1, metadata debug_id) whose reason is the
+    stable code named below; retryable ones add google.rpc.RetryInfo.
+    Ids are UUID strings; timestamps are UTC.
     """
 
     @staticmethod

@@ -28,6 +28,9 @@ if _version_not_supported:
 class IntegrationServiceStub:
     """IntegrationService manages database connections; mutations need an admin member.
     The connection URL is write-only: no response ever carries it.
+    Every RPC needs `authorization: Bearer <JWT>`; an integration of another organization (or a
+    malformed id) is INTEGRATION_NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     def __init__(self, channel):
@@ -61,28 +64,42 @@ class IntegrationServiceStub:
 class IntegrationServiceServicer:
     """IntegrationService manages database connections; mutations need an admin member.
     The connection URL is write-only: no response ever carries it.
+    Every RPC needs `authorization: Bearer <JWT>`; an integration of another organization (or a
+    malformed id) is INTEGRATION_NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     def ListIntegrations(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListIntegrations returns every integration of the caller's organization, oldest first.
+        Any member may call it.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateIntegration(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """CreateIntegration adds a database connection; admin only. The URL is checked (a SQLAlchemy
+        URL of a supported database; SQLite/DuckDB files only under INTEGRATION_ALLOWED_DIRS; hosts
+        only from INTEGRATION_ALLOWED_HOSTS when set; never the services' own database) and stored
+        encrypted. Errors: FORBIDDEN (PERMISSION_DENIED), INVALID_REQUEST (the detail names the rule).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateIntegration(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """UpdateIntegration changes the fields that are set; admin only. A new URL is checked as in
+        CreateIntegration. Any update also drops the cached schema of the database, so the next turn
+        reads it afresh. Errors: FORBIDDEN, INVALID_REQUEST, INTEGRATION_NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteIntegration(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteIntegration deletes an integration; admin only. Chats that used it remain, without a
+        database. Errors: FORBIDDEN, INTEGRATION_NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -121,6 +138,9 @@ def add_IntegrationServiceServicer_to_server(servicer, server):
 class IntegrationService:
     """IntegrationService manages database connections; mutations need an admin member.
     The connection URL is write-only: no response ever carries it.
+    Every RPC needs `authorization: Bearer <JWT>`; an integration of another organization (or a
+    malformed id) is INTEGRATION_NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     @staticmethod

@@ -27,6 +27,11 @@ if _version_not_supported:
 
 class UserMemoryServiceStub:
     """UserMemoryService manages the caller's own memories.
+    A memory is a note about a member (a preference, some context) given to the model with every
+    turn of that member. A member has at most 200; content is at most 4,000 characters. Every RPC
+    needs `authorization: Bearer <JWT>`; another member's memory (or a malformed id) is NOT_FOUND,
+    even for an admin. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is
+    the stable code named below. Ids are UUID strings.
     """
 
     def __init__(self, channel):
@@ -64,34 +69,47 @@ class UserMemoryServiceStub:
 
 class UserMemoryServiceServicer:
     """UserMemoryService manages the caller's own memories.
+    A memory is a note about a member (a preference, some context) given to the model with every
+    turn of that member. A member has at most 200; content is at most 4,000 characters. Every RPC
+    needs `authorization: Bearer <JWT>`; another member's memory (or a malformed id) is NOT_FOUND,
+    even for an admin. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is
+    the stable code named below. Ids are UUID strings.
     """
 
     def ListUserMemories(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListUserMemories returns all of the caller's memories, most recently updated first.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetUserMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """GetUserMemory returns one of the caller's memories. Errors: NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateUserMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """CreateUserMemory adds a memory for the caller. Errors: INVALID_REQUEST (blank or too long
+        content, or already 200 memories).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateUserMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """UpdateUserMemory replaces the content of one of the caller's memories.
+        Errors: INVALID_REQUEST, NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteUserMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteUserMemory deletes one of the caller's memories (HTTP 204 in the gateway).
+        Errors: NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -134,6 +152,11 @@ def add_UserMemoryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class UserMemoryService:
     """UserMemoryService manages the caller's own memories.
+    A memory is a note about a member (a preference, some context) given to the model with every
+    turn of that member. A member has at most 200; content is at most 4,000 characters. Every RPC
+    needs `authorization: Bearer <JWT>`; another member's memory (or a malformed id) is NOT_FOUND,
+    even for an admin. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is
+    the stable code named below. Ids are UUID strings.
     """
 
     @staticmethod
@@ -274,6 +297,9 @@ class UserMemoryService:
 
 class AdminMemoryServiceStub:
     """AdminMemoryService manages any member's memories in the caller's organization; admin only.
+    Same rules as UserMemoryService. Every RPC needs member_id and fails with FORBIDDEN
+    (PERMISSION_DENIED) for a caller who is not an admin, INVALID_REQUEST without member_id, and
+    NOT_FOUND for a member of another organization or a memory that is not that member's.
     """
 
     def __init__(self, channel):
@@ -306,28 +332,36 @@ class AdminMemoryServiceStub:
 
 class AdminMemoryServiceServicer:
     """AdminMemoryService manages any member's memories in the caller's organization; admin only.
+    Same rules as UserMemoryService. Every RPC needs member_id and fails with FORBIDDEN
+    (PERMISSION_DENIED) for a caller who is not an admin, INVALID_REQUEST without member_id, and
+    NOT_FOUND for a member of another organization or a memory that is not that member's.
     """
 
     def ListMemberMemories(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListMemberMemories returns all of a member's memories, most recently updated first.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateMemberMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """CreateMemberMemory adds a memory for a member. Errors also: INVALID_REQUEST (blank or too
+        long content, or already 200 memories).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateMemberMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """UpdateMemberMemory replaces the content of one of a member's memories.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteMemberMemory(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteMemberMemory deletes one of a member's memories (HTTP 204 in the gateway).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -365,6 +399,9 @@ def add_AdminMemoryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class AdminMemoryService:
     """AdminMemoryService manages any member's memories in the caller's organization; admin only.
+    Same rules as UserMemoryService. Every RPC needs member_id and fails with FORBIDDEN
+    (PERMISSION_DENIED) for a caller who is not an admin, INVALID_REQUEST without member_id, and
+    NOT_FOUND for a member of another organization or a memory that is not that member's.
     """
 
     @staticmethod

@@ -27,6 +27,7 @@ if _version_not_supported:
 
 class ModelServiceStub:
     """ModelService lists the answering engines a chat may use.
+    Needs `authorization: Bearer <JWT>`; any member may call it.
     """
 
     def __init__(self, channel):
@@ -44,10 +45,13 @@ class ModelServiceStub:
 
 class ModelServiceServicer:
     """ModelService lists the answering engines a chat may use.
+    Needs `authorization: Bearer <JWT>`; any member may call it.
     """
 
     def ListModels(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListModels returns every available model: the built-in embedded engine and any model
+        configured through OPENAI_MODELS.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -70,6 +74,7 @@ def add_ModelServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ModelService:
     """ModelService lists the answering engines a chat may use.
+    Needs `authorization: Bearer <JWT>`; any member may call it.
     """
 
     @staticmethod

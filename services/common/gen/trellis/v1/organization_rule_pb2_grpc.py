@@ -27,6 +27,11 @@ if _version_not_supported:
 
 class OrganizationRuleServiceStub:
     """OrganizationRuleService: org-wide directives given to the model; every RPC is admin only.
+    Rules (e.g. "Always cite the data source") go to the model with every turn in the
+    organization. Every RPC, reads included, needs `authorization: Bearer <JWT>` of an admin
+    (else FORBIDDEN, PERMISSION_DENIED); a rule of another organization (or a malformed id) is
+    NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the
+    stable code named below. Ids are UUID strings.
     """
 
     def __init__(self, channel):
@@ -64,34 +69,47 @@ class OrganizationRuleServiceStub:
 
 class OrganizationRuleServiceServicer:
     """OrganizationRuleService: org-wide directives given to the model; every RPC is admin only.
+    Rules (e.g. "Always cite the data source") go to the model with every turn in the
+    organization. Every RPC, reads included, needs `authorization: Bearer <JWT>` of an admin
+    (else FORBIDDEN, PERMISSION_DENIED); a rule of another organization (or a malformed id) is
+    NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the
+    stable code named below. Ids are UUID strings.
     """
 
     def ListOrganizationRules(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListOrganizationRules returns every rule of the caller's organization, most recently
+        updated first.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetOrganizationRule(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """GetOrganizationRule returns one rule. Errors: NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateOrganizationRule(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """CreateOrganizationRule adds a rule; the caller becomes created_by and last_updated_by.
+        Errors: INVALID_REQUEST (blank or too long content).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateOrganizationRule(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """UpdateOrganizationRule replaces a rule's content; the caller becomes last_updated_by.
+        Errors: INVALID_REQUEST, NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteOrganizationRule(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteOrganizationRule deletes a rule (HTTP 204 in the gateway). Errors: NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -134,6 +152,11 @@ def add_OrganizationRuleServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class OrganizationRuleService:
     """OrganizationRuleService: org-wide directives given to the model; every RPC is admin only.
+    Rules (e.g. "Always cite the data source") go to the model with every turn in the
+    organization. Every RPC, reads included, needs `authorization: Bearer <JWT>` of an admin
+    (else FORBIDDEN, PERMISSION_DENIED); a rule of another organization (or a malformed id) is
+    NOT_FOUND. Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the
+    stable code named below. Ids are UUID strings.
     """
 
     @staticmethod

@@ -27,6 +27,8 @@ if _version_not_supported:
 
 class ProjectServiceStub:
     """ProjectService lists document projects, the other kind of chat data source.
+    Not served yet: no process implements or registers it and the gateway has no routes for it.
+    It is declared so the API's shape is complete; nothing below describes live behaviour.
     """
 
     def __init__(self, channel):
@@ -49,16 +51,20 @@ class ProjectServiceStub:
 
 class ProjectServiceServicer:
     """ProjectService lists document projects, the other kind of chat data source.
+    Not served yet: no process implements or registers it and the gateway has no routes for it.
+    It is declared so the API's shape is complete; nothing below describes live behaviour.
     """
 
     def ListProjects(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListProjects would list the organization's projects. Not served yet.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetProject(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """GetProject would return one project. Not served yet.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -86,6 +92,8 @@ def add_ProjectServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ProjectService:
     """ProjectService lists document projects, the other kind of chat data source.
+    Not served yet: no process implements or registers it and the gateway has no routes for it.
+    It is declared so the API's shape is complete; nothing below describes live behaviour.
     """
 
     @staticmethod

@@ -27,6 +27,12 @@ if _version_not_supported:
 
 class SavedQueryServiceStub:
     """SavedQueryService: any member reads; create, update and delete need an admin.
+    A saved query is organization-wide: a natural-language prompt and, optionally, SQL with
+    {{name}} placeholders that a turn runs directly (SendMessageRequest.saved_query_id). Every RPC
+    needs `authorization: Bearer <JWT>`; writes by a non-admin fail with FORBIDDEN
+    (PERMISSION_DENIED), and a query of another organization (or a malformed id) is NOT_FOUND.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code named
+    below. Ids are UUID strings.
     """
 
     def __init__(self, channel):
@@ -64,36 +70,53 @@ class SavedQueryServiceStub:
 
 class SavedQueryServiceServicer:
     """SavedQueryService: any member reads; create, update and delete need an admin.
+    A saved query is organization-wide: a natural-language prompt and, optionally, SQL with
+    {{name}} placeholders that a turn runs directly (SendMessageRequest.saved_query_id). Every RPC
+    needs `authorization: Bearer <JWT>`; writes by a non-admin fail with FORBIDDEN
+    (PERMISSION_DENIED), and a query of another organization (or a malformed id) is NOT_FOUND.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code named
+    below. Ids are UUID strings.
     """
 
     def ListSavedQueries(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListSavedQueries returns every saved query of the caller's organization, oldest first,
+        not paginated.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetSavedQuery(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """GetSavedQuery returns one saved query. Errors: NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateSavedQuery(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """CreateSavedQuery adds a saved query; admin only. Its SQL must be a single read-only query
+        that parses in at least one supported dialect (it is checked again for the real database
+        whenever it runs). Errors: FORBIDDEN, INVALID_REQUEST (a field out of bounds, a placeholder
+        inside a quoted identifier), UNSAFE_SQL, QUERY_FAILED (SQL that does not parse).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateSavedQuery(self, request, context):
         """UpdateSavedQuery changes only the fields named in update_mask (the gateway
-        derives it from the keys present in the JSON body).
+        derives it from the keys present in the JSON body). Admin only; the fields are checked as
+        in CreateSavedQuery. Errors: FORBIDDEN, INVALID_REQUEST (also a mask path that is not
+        editable), UNSAFE_SQL, QUERY_FAILED, NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteSavedQuery(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteSavedQuery deletes a saved query; admin only (HTTP 204 in the gateway).
+        Errors: FORBIDDEN, NOT_FOUND.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -136,6 +159,12 @@ def add_SavedQueryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class SavedQueryService:
     """SavedQueryService: any member reads; create, update and delete need an admin.
+    A saved query is organization-wide: a natural-language prompt and, optionally, SQL with
+    {{name}} placeholders that a turn runs directly (SendMessageRequest.saved_query_id). Every RPC
+    needs `authorization: Bearer <JWT>`; writes by a non-admin fail with FORBIDDEN
+    (PERMISSION_DENIED), and a query of another organization (or a malformed id) is NOT_FOUND.
+    Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code named
+    below. Ids are UUID strings.
     """
 
     @staticmethod

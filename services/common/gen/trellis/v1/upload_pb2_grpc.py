@@ -27,6 +27,10 @@ if _version_not_supported:
 
 class UploadServiceStub:
     """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
+    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
+    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
+    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
     def __init__(self, channel):
@@ -79,37 +83,57 @@ class UploadServiceStub:
 
 class UploadServiceServicer:
     """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
+    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
+    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
+    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
     def UploadFile(self, request_iterator, context):
         """UploadFile is client-streaming: first a header, then chunks of 64 KiB to 1 MiB.
         Multipart HTTP uploads (POST /v1/chats/uploads) are translated by the gateway.
+        The type is decided by the content (the first 64 KiB, then the whole file), never by the
+        name; the file is stored, parsed into text chunks and indexed. On any failure or cancellation
+        nothing of the file is kept. Errors: MISSING_CHAT_ID, CHAT_NOT_FOUND, INVALID_REQUEST (no
+        header first, an empty or unreadable file, fewer or more bytes than the header announced),
+        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE (over UPLOAD_MAX_FILE_BYTES, default 30 MiB),
+        STORAGE_UNAVAILABLE, INTERRUPTED (the caller cancelled).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListUploads(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """ListUploads returns the caller's uploads of one of their chats, oldest first, with presigned
+        URLs signed for this call. Errors: MISSING_CHAT_ID, CHAT_NOT_FOUND, STORAGE_UNAVAILABLE.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteUpload(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """DeleteUpload deletes one of the caller's uploads: its object first, then its row and index
+        entries, so while storage is down nothing changes and the call can be retried.
+        Errors: NOT_FOUND, STORAGE_UNAVAILABLE.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetUploads(self, request, context):
-        """GetUploads is for internal callers (the Chat service resolving upload_ids).
+        """GetUploads is for internal callers (the Chat service resolving upload_ids). It returns the
+        caller's uploads among upload_ids, in the order asked, with fresh presigned URLs; unknown,
+        malformed and foreign ids are left out rather than reported.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def LinkUploads(self, request, context):
-        """LinkUploads sets message_id on uploads attached to a user message.
+        """LinkUploads sets message_id on uploads attached to a user message: all of them or none.
+        Internal (the Chat service, once the user message is stored).
+        Errors: MISSING_CHAT_ID, INVALID_REQUEST (no message_id), NOT_FOUND (an id that is not
+        the caller's upload in that chat).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -117,6 +141,9 @@ class UploadServiceServicer:
 
     def SearchUploadChunks(self, request, context):
         """SearchUploadChunks returns the chunks of a chat's uploads most relevant to a query.
+        Internal (the Chat service building a turn's context): lexical full-text ranking, best
+        first. When upload_ids are given and no chunk matches, their first chunks come back with
+        score 0. Errors: MISSING_CHAT_ID, INVALID_REQUEST (negative limit).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -124,7 +151,9 @@ class UploadServiceServicer:
 
     def ReadUploadTable(self, request, context):
         """ReadUploadTable streams the rows of a CSV or XLSX upload (first sheet), so the Chat service
-        can answer questions about an attached spreadsheet with SQL. The first message has the headers.
+        can answer questions about an attached spreadsheet with SQL. The first message has the headers;
+        rows come in batches of up to 1,000 per message. Errors: NOT_FOUND, INVALID_REQUEST (not a
+        CSV or XLSX upload), STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -132,6 +161,8 @@ class UploadServiceServicer:
 
     def DeleteChatUploads(self, request, context):
         """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries).
+        Internal (the Chat service after deleting chats); ids without uploads are ignored.
+        Errors: STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -190,6 +221,10 @@ def add_UploadServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class UploadService:
     """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
+    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
+    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
+    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
     @staticmethod

@@ -6,43 +6,40 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import organization_rule_pb2 as pb
-from services.gateway.auth import authenticate
-from services.gateway.http_json import json_response, read_json
-from services.gateway.rpc import call
-
-
-async def _content(request: Request) -> str:
-    authenticate(request)
-    body = await read_json(request)
-    if not isinstance(body.get("content"), str):
-        raise ApiError("INVALID_REQUEST", "content: required string")
-    return body["content"]
+from services.gateway.caller import authenticate
+from services.gateway.http_json import json_response, read_json, required_strings
 
 
 async def list_rules(request: Request) -> Response:
-    return json_response(await call(request, "rules", "ListOrganizationRules", pb.ListOrganizationRulesRequest()))
+    caller = authenticate(request)
+    req = pb.ListOrganizationRulesRequest()
+    return json_response(await caller.unary(caller.clients.organization_rules.ListOrganizationRules, req))
 
 
 async def get_rule(request: Request) -> Response:
+    caller = authenticate(request)
     req = pb.GetOrganizationRuleRequest(rule_id=request.path_params["rule_id"])
-    return json_response(await call(request, "rules", "GetOrganizationRule", req))
+    return json_response(await caller.unary(caller.clients.organization_rules.GetOrganizationRule, req))
 
 
 async def create_rule(request: Request) -> Response:
-    req = pb.CreateOrganizationRuleRequest(content=await _content(request))
-    return json_response(await call(request, "rules", "CreateOrganizationRule", req))
+    caller = authenticate(request)
+    req = pb.CreateOrganizationRuleRequest(**required_strings(await read_json(request), "content"))
+    return json_response(await caller.unary(caller.clients.organization_rules.CreateOrganizationRule, req))
 
 
 async def update_rule(request: Request) -> Response:
-    req = pb.UpdateOrganizationRuleRequest(rule_id=request.path_params["rule_id"], content=await _content(request))
-    return json_response(await call(request, "rules", "UpdateOrganizationRule", req))
+    caller = authenticate(request)
+    body = required_strings(await read_json(request), "content")
+    req = pb.UpdateOrganizationRuleRequest(rule_id=request.path_params["rule_id"], **body)
+    return json_response(await caller.unary(caller.clients.organization_rules.UpdateOrganizationRule, req))
 
 
 async def delete_rule(request: Request) -> Response:
+    caller = authenticate(request)
     req = pb.DeleteOrganizationRuleRequest(rule_id=request.path_params["rule_id"])
-    await call(request, "rules", "DeleteOrganizationRule", req)
+    await caller.unary(caller.clients.organization_rules.DeleteOrganizationRule, req)
     return Response(status_code=204)
 
 

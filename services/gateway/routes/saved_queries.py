@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from services.common.errors import ApiError
-from services.common.gen.trellis.v1 import saved_query_pb2
-from services.gateway.auth import authenticate, grpc_metadata
+from services.common.gen.trellis.v1 import saved_query_pb2 as pb
+from services.gateway.caller import authenticate
 from services.gateway.http_json import parse, read_json, to_dict
 
 TEXT_FIELDS = ("title", "prompt", "description")
@@ -40,42 +40,38 @@ def _checked(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-async def _call(request: Request, method_name: str, message: Message) -> Any:
-    principal = authenticate(request)
-    clients = request.app.state.clients
-    return await clients.unary(getattr(clients.saved_queries, method_name), message, grpc_metadata(principal))
-
-
 async def list_queries(request: Request) -> Response:
-    resp = await _call(request, "ListSavedQueries", saved_query_pb2.ListSavedQueriesRequest())
+    caller = authenticate(request)
+    resp = await caller.unary(caller.clients.saved_queries.ListSavedQueries, pb.ListSavedQueriesRequest())
     return JSONResponse({"queries": [_query_json(q) for q in resp.queries]})
 
 
 async def get_query(request: Request) -> Response:
-    message = saved_query_pb2.GetSavedQueryRequest(query_id=request.path_params["query_id"])
-    return JSONResponse(_query_json(await _call(request, "GetSavedQuery", message)))
+    caller = authenticate(request)
+    req = pb.GetSavedQueryRequest(query_id=request.path_params["query_id"])
+    return JSONResponse(_query_json(await caller.unary(caller.clients.saved_queries.GetSavedQuery, req)))
 
 
 async def create_query(request: Request) -> Response:
-    authenticate(request)  # 401 before reading the body
-    body = _checked(await read_json(request))
-    message = parse(body, saved_query_pb2.CreateSavedQueryRequest())
-    return JSONResponse(_query_json(await _call(request, "CreateSavedQuery", message)))
+    caller = authenticate(request)  # 401 before reading the body
+    req = parse(_checked(await read_json(request)), pb.CreateSavedQueryRequest())
+    return JSONResponse(_query_json(await caller.unary(caller.clients.saved_queries.CreateSavedQuery, req)))
 
 
 async def update_query(request: Request) -> Response:
-    authenticate(request)
+    caller = authenticate(request)
     body = _checked(await read_json(request))
     # Only the fields present change; `null` clears (sql → prompt-only, keywords → [], description → "").
     mask = field_mask_pb2.FieldMask(paths=[f for f in FIELDS if f in body])
-    message = parse(body, saved_query_pb2.UpdateSavedQueryRequest(), query_id=request.path_params["query_id"])
-    message.update_mask.CopyFrom(mask)
-    return JSONResponse(_query_json(await _call(request, "UpdateSavedQuery", message)))
+    req = parse(body, pb.UpdateSavedQueryRequest(), query_id=request.path_params["query_id"])
+    req.update_mask.CopyFrom(mask)
+    return JSONResponse(_query_json(await caller.unary(caller.clients.saved_queries.UpdateSavedQuery, req)))
 
 
 async def delete_query(request: Request) -> Response:
-    message = saved_query_pb2.DeleteSavedQueryRequest(query_id=request.path_params["query_id"])
-    await _call(request, "DeleteSavedQuery", message)
+    caller = authenticate(request)
+    req = pb.DeleteSavedQueryRequest(query_id=request.path_params["query_id"])
+    await caller.unary(caller.clients.saved_queries.DeleteSavedQuery, req)
     return Response(status_code=204)
 
 
