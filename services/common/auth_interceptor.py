@@ -18,6 +18,8 @@ from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal, bearer_token, verify
 
 log = logging.getLogger(__name__)
+Context = grpc.aio.ServicerContext[Any, Any]
+Handler = grpc.RpcMethodHandler[Any, Any]
 _principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
 
 
@@ -28,14 +30,14 @@ def current_principal() -> Principal:
     return principal
 
 
-def metadata_value(context: grpc.aio.ServicerContext, key: str) -> str | None:
+def metadata_value(context: Context, key: str) -> str | None:
     for k, v in context.invocation_metadata() or ():
         if k == key:
             return v if isinstance(v, str) else v.decode()
     return None
 
 
-async def abort_with(context: grpc.aio.ServicerContext, err: ApiError) -> None:
+async def abort_with(context: Context, err: ApiError) -> None:
     if err.info.http_status >= 500:
         log.warning("debug_id=%s code=%s %s", err.debug_id, err.code, err.detail)
     await context.abort(err.info.grpc_code, err.detail, trailing_metadata=err.trailing_metadata())
@@ -55,15 +57,15 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
     def _is_public(self, method: str) -> bool:
         return method in self._public or method.startswith("/grpc.")
 
-    def _authenticate(self, context: grpc.aio.ServicerContext) -> None:
+    def _authenticate(self, context: Context) -> None:
         token = bearer_token(metadata_value(context, "authorization"))
         _principal.set(verify(self._secret, token))
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler | None]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Handler | None:
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith("/grpc."):
             return handler
@@ -72,10 +74,10 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             return self._wrap_unary(handler, needs_auth)
         return self._wrap_stream(handler, needs_auth)
 
-    def _wrap_unary(self, handler: grpc.RpcMethodHandler, needs_auth: bool) -> grpc.RpcMethodHandler:
-        behavior = handler.unary_unary or handler.stream_unary
+    def _wrap_unary(self, handler: Handler, needs_auth: bool) -> Handler:
+        behavior: Any = handler.unary_unary or handler.stream_unary  # an async callable on an aio server
 
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, context: Context) -> Any:
             try:
                 if needs_auth:
                     self._authenticate(context)
@@ -87,13 +89,15 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
                 await abort_with(context, _internal(exc))
 
-        factory = grpc.unary_unary_rpc_method_handler if handler.unary_unary else grpc.stream_unary_rpc_method_handler
-        return factory(call, handler.request_deserializer, handler.response_serializer)
+        factory: Any = (
+            grpc.unary_unary_rpc_method_handler if handler.unary_unary else grpc.stream_unary_rpc_method_handler
+        )
+        return factory(call, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]
 
-    def _wrap_stream(self, handler: grpc.RpcMethodHandler, needs_auth: bool) -> grpc.RpcMethodHandler:
-        behavior = handler.unary_stream or handler.stream_stream
+    def _wrap_stream(self, handler: Handler, needs_auth: bool) -> Handler:
+        behavior: Any = handler.unary_stream or handler.stream_stream  # an async generator function here
 
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        async def call(request: Any, context: Context) -> AsyncIterator[Any]:
             try:
                 if needs_auth:
                     self._authenticate(context)
@@ -111,7 +115,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
             except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
                 await abort_with(context, _internal(exc))
 
-        factory = (
+        factory: Any = (
             grpc.unary_stream_rpc_method_handler if handler.unary_stream else grpc.stream_stream_rpc_method_handler
         )
-        return factory(call, handler.request_deserializer, handler.response_serializer)
+        return factory(call, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]

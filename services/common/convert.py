@@ -23,4 +23,3 @@ def struct(value: dict[str, Any] | None) -> struct_pb2.Struct:
     out = struct_pb2.Struct()
     out.update(value or {})
     return out
-

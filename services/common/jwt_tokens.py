@@ -47,8 +47,8 @@ def verify(secret: str, token: str) -> Principal:
         raise ApiError("UNAUTHENTICATED", "Token expired") from None
     except jwt.PyJWTError as exc:
         raise ApiError("UNAUTHENTICATED", f"Invalid token: {exc}") from None
-    fields = [claims.get(name) for name in ("sub", "org", "jti")]
-    if not all(isinstance(v, str) and v for v in fields):
+    fields = [value for name in ("sub", "org", "jti") if isinstance(value := claims.get(name), str) and value]
+    if len(fields) != 3:
         raise ApiError("UNAUTHENTICATED", "Invalid token: sub, org and jti must be strings")
     return Principal(member_id=fields[0], organization_id=fields[1], jti=fields[2], token=token)
 

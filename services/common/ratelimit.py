@@ -2,6 +2,7 @@
 
 In memory for one process; in Redis when REDIS_URL is set, so that several
 replicas share one budget (contract §16: limits hold across replicas).
+Both read the time from a `clock` (seconds as a float), so tests can move it by hand.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import math
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
+
+Clock = Callable[[], float]  # seconds, as time.monotonic and time.time give them
 
 _LUA = """
 local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -39,11 +43,12 @@ def _retry_after(seconds: float) -> int:
 
 
 class MemoryRateLimiter:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
         self._events: dict[str, deque[float]] = {}
 
     async def hit(self, key: str, limit: int, window: float) -> int | None:
-        now = time.monotonic()
+        now = self._clock()
         events = self._events.setdefault(key, deque())
         while events and events[0] <= now - window:
             events.popleft()
@@ -57,15 +62,17 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str, prefix: str = "trellis:rl:") -> None:
+    # Wall-clock time by default: replicas on different hosts must agree on "now".
+    def __init__(self, url: str, prefix: str = "trellis:rl:", clock: Clock = time.time) -> None:
         import redis.asyncio as redis
 
         self._redis = redis.from_url(url)
         self._script = self._redis.register_script(_LUA)
         self._prefix = prefix
+        self._clock = clock
 
     async def hit(self, key: str, limit: int, window: float) -> int | None:
-        now = time.time()
+        now = self._clock()
         wait = float(await self._script(keys=[self._prefix + key], args=[now, window, limit, uuid.uuid4().hex]))
         return None if wait <= 0 else _retry_after(wait)
 

@@ -90,7 +90,7 @@ def sniff(prefix: bytes, *, complete: bool) -> str:
     if b"%PDF-" in prefix[:1024]:
         return PDF
     if prefix.startswith(b"PK\x03\x04"):
-        return XLSX  # a zip: parsers.check_xlsx decides whether it is a workbook
+        return XLSX  # a zip: parsers.xlsx.check_xlsx_archive decides whether it is a workbook
     if looks_like_csv(prefix, complete=complete):
         return CSV
     raise ApiError(

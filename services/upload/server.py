@@ -11,13 +11,15 @@ import grpc
 from services.common.database import make_engine, migrate
 from services.common.gen.trellis.v1 import chat_pb2_grpc, upload_pb2, upload_pb2_grpc
 from services.common.grpc_server import configure_logging, serve
-from services.upload.object_storage import ObjectStorage
+from services.upload.api.upload import UploadServicer
+from services.upload.clients.chat import ChatAccess
+from services.upload.clients.vision import VisionCaptioner
+from services.upload.ingest import Ingest
 from services.upload.settings import UploadSettings
-from services.upload.store import UploadStore
-from services.upload.upload_servicer import UploadServicer
-from services.upload.vision import VisionCaptioner
+from services.upload.storage.object_storage import ObjectStorage
+from services.upload.storage.upload_store import UploadStore
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent / "storage" / "migrations"
 VERSION_TABLE = "alembic_version_upload"
 
 
@@ -72,15 +74,9 @@ async def main() -> None:
     )
 
     def register(server: grpc.aio.Server) -> list[str]:
-        servicer = UploadServicer(
-            store,
-            storage,
-            chat_pb2_grpc.ChatServiceStub(chat_channel),
-            settings.rpc_deadline,
-            max_file_bytes=settings.max_file_bytes,
-            tmp_dir=tmp_dir,
-            captioner=captioner,
-        )
+        chats = ChatAccess(chat_pb2_grpc.ChatServiceStub(chat_channel), settings.rpc_deadline)
+        ingest = Ingest(store, storage, chats, settings.max_file_bytes, tmp_dir, captioner)
+        servicer = UploadServicer(store, storage, chats, ingest, tmp_dir)
         upload_pb2_grpc.add_UploadServiceServicer_to_server(servicer, server)
         return [upload_pb2.DESCRIPTOR.services_by_name["UploadService"].full_name]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
@@ -21,6 +22,22 @@ def stored_objects(stack: Stack, org_id: str) -> list[str]:
     assert stack.s3 is not None
     client = stack.s3.client()
     return [o.object_name for o in client.list_objects(stack.s3.bucket, prefix=f"{org_id}/", recursive=True)]
+
+
+def pending_multipart_uploads(stack: Stack, org_id: str) -> list[str]:
+    """Object keys of the organization with a multipart upload started but neither completed nor aborted."""
+    assert stack.s3 is not None
+    client = stack.s3.client()
+    return [u.object_name for u in client._list_multipart_uploads(stack.s3.bucket, prefix=f"{org_id}/").uploads]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    """Poll `condition` until it holds; fail naming `what` once `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting until {what}")
+        time.sleep(0.05)
 
 
 def upload_rows(stack: Stack, org_id: str) -> int:

@@ -11,6 +11,8 @@ import pytest
 from services.common.errors import ApiError
 from services.upload import content_types as ct
 from services.upload import parsers
+from services.upload.parsers import chunking
+from services.upload.parsers.xlsx import XLSX_CONTENT_TYPE
 from tests.upload.samples import csv_bytes, jpeg_bytes, pdf_bytes, png_bytes, xlsx_bytes
 
 
@@ -39,7 +41,7 @@ def test_csv_rows_are_chunked_under_their_header(tmp_path: Path) -> None:
     assert len(parsed.chunks) > 1 and not parsed.truncated
     for chunk in parsed.chunks:
         assert chunk.startswith("units.csv, lines ") and "columns: region | product | units" in chunk
-        assert len(chunk) <= parsers.CHUNK_CHARS + 200
+        assert len(chunk) <= chunking.CHUNK_CHARS + 200
     text = "\n".join(parsed.chunks)
     assert "Region 1 | Widget 199 | 1393" in text and "\ufeff" not in text
 
@@ -98,7 +100,7 @@ def test_a_zip_that_is_not_a_workbook_is_415(tmp_path: Path) -> None:
 def test_zip_bomb_is_refused_before_openpyxl(tmp_path: Path) -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", parsers.XLSX_CONTENT_TYPE.decode())
+        archive.writestr("[Content_Types].xml", XLSX_CONTENT_TYPE.decode())
         archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (50 * 1024 * 1024))  # compresses ~1000:1
     assert len(out.getvalue()) < 200 * 1024
     err = _refusal(tmp_path, "bomb.xlsx", out.getvalue(), ct.XLSX)
@@ -127,8 +129,8 @@ def test_broken_images_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_index_budget_truncates_but_the_whole_csv_is_still_checked(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(parsers, "MAX_INDEXED_CHARS", 5000)
+    monkeypatch.setattr(chunking, "MAX_INDEXED_CHARS", 5000)
     parsed = _parse(tmp_path, "big.csv", csv_bytes(3000), ct.CSV)
-    assert parsed.truncated and sum(len(c) for c in parsed.chunks) < 5000 + parsers.CHUNK_CHARS * 2
+    assert parsed.truncated and sum(len(c) for c in parsed.chunks) < 5000 + chunking.CHUNK_CHARS * 2
     err = _refusal(tmp_path, "big.csv", csv_bytes(3000) + b"x\n", ct.CSV)
     assert "line 3002" in err.detail

@@ -11,10 +11,10 @@ from sqlmodel import SQLModel
 from services.common.database import make_engine, migrate
 from services.common.errors import ApiError
 from services.common.ids import new_id
-from services.upload import index
-from services.upload.models import TABLES, Upload
 from services.upload.server import MIGRATIONS, VERSION_TABLE
-from services.upload.store import UploadStore
+from services.upload.storage import search_index
+from services.upload.storage.models import TABLES, Upload
+from services.upload.storage.upload_store import UploadStore
 
 pytestmark = pytest.mark.storage
 
@@ -94,13 +94,24 @@ def test_search_ranks_and_scopes(store) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ['" OR 1=1 --', "text:north", "NEAR(north south)", "north*", "a & b | !c", "(", "'; DROP TABLE x"]
+    ("query", "found"),
+    [
+        ('" OR 1=1 --', False),  # no word of the chunk: an injected OR would return it
+        ("text:north", True),  # an FTS5 column filter if it were syntax (and no such column)
+        ("NEAR(north south)", True),
+        ("north*", True),
+        ("north NOT south", True),  # as syntax, NOT would exclude the chunk
+        ("a & b | !c", False),
+        ("(", False),
+        ("'; DROP TABLE x", False),
+    ],
 )
-def test_query_syntax_is_never_interpreted(store, query: str) -> None:
+def test_query_syntax_is_never_interpreted(store, query: str, found: bool) -> None:
     chat = new_id()
     _add(store, chat, ["north south"])
     hits = store.search(ORG, ME, chat, query, [], 10)  # no error, whatever the input
-    assert all(h.text == "north south" for h in hits)
+    assert [h.text for h in hits] == (["north south"] if found else [])
+    assert [h.text for h in store.search(ORG, ME, chat, "south", [], 10)] == ["north south"]  # index intact
 
 
 def test_no_match_gives_the_leading_chunks_of_named_uploads(store) -> None:
@@ -110,7 +121,7 @@ def test_no_match_gives_the_leading_chunks_of_named_uploads(store) -> None:
     hits = store.search(ORG, ME, chat, "zebra", [up.id], 3)
     assert [(h.index, h.score) for h in hits] == [(0, 0.0), (1, 0.0), (2, 0.0)]
     assert store.search(ORG, OTHER, chat, "zebra", [up.id], 3) == []
-    assert index.terms("Sum of column X, in the attached file!") == [
+    assert search_index.terms("Sum of column X, in the attached file!") == [
         "sum",
         "of",
         "column",

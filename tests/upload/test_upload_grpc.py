@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
@@ -12,7 +11,8 @@ import pytest
 
 from services.common.errors import from_rpc_error
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
-from tests.upload.helpers import grpc_token, stored_objects, upload_rows
+from services.upload.storage.object_storage import PART_SIZE
+from tests.upload.helpers import grpc_token, pending_multipart_uploads, stored_objects, upload_rows, wait_until
 from tests.upload.samples import big_csv, pdf_bytes
 
 pytestmark = pytest.mark.storage
@@ -158,27 +158,26 @@ def test_a_cancelled_stream_leaves_nothing_behind(stack, org) -> None:
     owner = grpc_token(stack, org.api_key, "owner@example.com")
     with org.client("owner@example.com") as http:
         chat = http.post("/v1/chats/create").json()["id"]
-    sent_enough = threading.Event()
     data = big_csv(12 * MiB)
+    staging = stack.data_dir / "tmp" / "uploads"
 
     def requests() -> Iterator[upload_pb2.UploadFileRequest]:
         header = upload_pb2.UploadHeader(chat_id=chat, filename="gone.csv")
         yield upload_pb2.UploadFileRequest(header=header)
-        for i, chunk in enumerate(_chunks(data[: 7 * MiB])):  # past the first 5 MiB part: a multipart upload
-            yield chunk
-            if i == 26:
-                sent_enough.set()
+        yield from _chunks(data[: 7 * MiB])  # past the first 5 MiB part: a multipart upload
         time.sleep(30)  # the rest never comes
+
+    def staged_bytes() -> int:
+        return sum(path.stat().st_size for path in staging.glob("*.part"))
 
     with grpc.insecure_channel(stack.upload_target) as channel:
         svc = upload_pb2_grpc.UploadServiceStub(channel)
         future = svc.UploadFile.future(requests(), metadata=owner, timeout=60)
-        assert sent_enough.wait(20)
-        time.sleep(0.5)
-        future.cancel()
-    staging = stack.data_dir / "tmp" / "uploads"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and list(staging.glob("*.part")):
-        time.sleep(0.1)
-    assert list(staging.glob("*.part")) == []
+        # Cancel only once there is something to leave behind: a staged file past the first part
+        # and its multipart upload begun in storage.
+        wait_until(lambda: staged_bytes() > PART_SIZE, "more than one part is staged")
+        wait_until(lambda: pending_multipart_uploads(stack, org.id) != [], "a multipart upload is in progress")
+        assert future.cancel(), "the call ended before it was cancelled"
+    wait_until(lambda: not list(staging.glob("*.part")), "the staged copy is removed", timeout=10)
+    wait_until(lambda: pending_multipart_uploads(stack, org.id) == [], "the multipart upload is aborted", timeout=10)
     assert stored_objects(stack, org.id) == [] and upload_rows(stack, org.id) == 0

@@ -45,7 +45,7 @@ class Attachment:
 class Status:
     """Progress while the engine works; only allowed before the first output."""
 
-    status: int  # turn_pb2.ProcessingStatus
+    status: turn_pb2.ProcessingStatus
 
 
 @dataclass(frozen=True)

@@ -260,8 +260,8 @@ async def _information_schema_tables(dialect: str, query: Query) -> dict[str, Ta
             f"WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = {scope}"
         )
         for table_name, column_name in keys.rows:
-            table = tables.get(str(table_name))
-            col = table.column(str(column_name)) if table else None
+            keyed = tables.get(str(table_name))
+            col = keyed.column(str(column_name)) if keyed else None
             if col is not None:
                 col.primary_key = True
     except ApiError:
@@ -284,9 +284,9 @@ async def _information_schema_tables(dialect: str, query: Query) -> dict[str, Ta
                 f"WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = {scope}"
             )
         for table_name, column_name, ref_table, ref_column in (await query(fk_sql)).rows:
-            table = tables.get(str(table_name))
-            if table is not None and str(ref_table) in tables and table.fk_for(str(column_name)) is None:
-                table.foreign_keys.append(ForeignKey(str(column_name), str(ref_table), str(ref_column)))
+            owner = tables.get(str(table_name))
+            if owner is not None and str(ref_table) in tables and owner.fk_for(str(column_name)) is None:
+                owner.foreign_keys.append(ForeignKey(str(column_name), str(ref_table), str(ref_column)))
     except ApiError:
         pass  # foreign keys are then inferred from column names only
     return tables

@@ -69,7 +69,7 @@ def compile_template(sql: str) -> Template:
             out.append(sql[i:end])
             i = end
         elif ch == "'" or (ch == "$" and (tag := _DOLLAR_TAG.match(sql, i)) and not _preceded_by_word(sql, i)):
-            close = "'" if ch == "'" else tag.group(0)
+            close = "'" if ch == "'" or tag is None else tag.group(0)
             start = i + len(close) if ch == "$" else i + 1
             end = _literal_end(sql, start, close)
             body = sql[start:end]

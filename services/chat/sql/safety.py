@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -240,7 +241,7 @@ def checked_tree(sql: str, dialect: str, *, catalog: bool = False) -> tuple[exp.
         raise ApiError("QUERY_FAILED", "The SQL is empty")
     if len(statements) > 1:
         raise ApiError("UNSAFE_SQL", "Only a single statement is allowed")
-    tree = statements[0]
+    tree = cast(exp.Expression, statements[0])
     _check_tree(tree, read, catalog)
     return tree, binds
 
@@ -379,4 +380,4 @@ def with_limit(tree: exp.Expression, cap: int) -> exp.Expression:
         current.set("count", exp.Literal.number(min(value, cap)))
         return tree
     # LIMIT ALL, LIMIT :n, LIMIT (subquery), FETCH without a count: bound it from outside.
-    return exp.select("*").from_(tree.subquery("_limited")).limit(cap)
+    return exp.select("*").from_(cast(exp.Query, tree).subquery("_limited")).limit(cap)

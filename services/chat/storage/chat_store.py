@@ -87,7 +87,7 @@ class ChatStore:
         )
         rows = s.exec(
             select(Message.chat_id, Message.content).join(
-                first, (Message.chat_id == first.c.chat_id) & (Message.seq == first.c.seq)
+                first, (col(Message.chat_id) == first.c.chat_id) & (col(Message.seq) == first.c.seq)
             )
         ).all()
         return {chat_id: content[:PREVIEW_CHARS] for chat_id, content in rows}
@@ -197,7 +197,9 @@ class ChatStore:
     def delete_from(self, message: Message) -> int:
         """Delete a message and every later message of its chat; returns how many went."""
         with Session(self.engine) as s:
-            result = s.exec(delete(Message).where(Message.chat_id == message.chat_id, Message.seq >= message.seq))
+            result = s.exec(
+                delete(Message).where(col(Message.chat_id) == message.chat_id, col(Message.seq) >= message.seq)
+            )
             s.commit()
             return result.rowcount or 0
 
@@ -218,7 +220,7 @@ class ChatStore:
             last = select(Message.chat_id, func.max(Message.seq).label("seq")).group_by(Message.chat_id).subquery()
             stmt = (
                 select(Message)
-                .join(last, (Message.chat_id == last.c.chat_id) & (Message.seq == last.c.seq))
+                .join(last, (col(Message.chat_id) == last.c.chat_id) & (col(Message.seq) == last.c.seq))
                 .where(Message.role == "user", Message.created_at < older_than)
             )
             return list(s.exec(stmt).all())

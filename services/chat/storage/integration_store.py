@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.chat.storage.models import Chat, Integration
 from services.chat.storage.records import OwnedRecords
@@ -15,7 +15,9 @@ class IntegrationStore(OwnedRecords[Integration]):
 
     def list_all(self, org_id: str) -> list[Integration]:
         with Session(self.engine, expire_on_commit=False) as s:
-            stmt = select(Integration).where(Integration.organization_id == org_id).order_by(Integration.created_at)
+            stmt = (
+                select(Integration).where(Integration.organization_id == org_id).order_by(col(Integration.created_at))
+            )
             return list(s.exec(stmt).all())
 
     def get(self, org_id: str, integration_id: str) -> Integration:

@@ -139,6 +139,6 @@ class OrganizationRule(SQLModel, table=True):
 
 
 TABLES = {
-    t.__tablename__  # type: ignore[attr-defined]
+    t.__tablename__
     for t in (Organization, Member, ApiKey, Integration, Chat, Message, SavedQuery, UserMemory, OrganizationRule)
 }

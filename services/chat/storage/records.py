@@ -31,7 +31,7 @@ class OwnedRecords(Generic[R]):
         row = s.get(self.model, key) if key else None
         if row is None or row.organization_id != org_id or (member_id is not None and row.member_id != member_id):
             raise ApiError(*self.not_found)
-        return row  # type: ignore[no-any-return]
+        return row
 
     def _get(self, org_id: str, record_id: str, member_id: str | None = None) -> R:
         with Session(self.engine, expire_on_commit=False) as s:
@@ -50,7 +50,7 @@ class OwnedRecords(Generic[R]):
             if changes:
                 for column, value in changes.items():
                     setattr(row, column, value)
-                row.updated_at = utcnow()  # type: ignore[attr-defined]
+                row.updated_at = utcnow()
                 s.add(row)
                 s.commit()
             return row

@@ -11,7 +11,7 @@ import os
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from google.protobuf import json_format
 
@@ -95,7 +95,7 @@ class AttachmentTables:
             rows: list[list[Any]] = []
             async for part in self._uploads.read_table(who, upload["id"], self._max_rows):
                 headers = headers or list(part.headers)
-                rows.extend(json_format.MessageToDict(r) for r in part.rows)
+                rows.extend(cast(list[Any], json_format.MessageToDict(r)) for r in part.rows)  # a ListValue
             self._dir.mkdir(parents=True, exist_ok=True)
             table = identifier(Path(upload["filename"]).stem, "attachment")
             await asyncio.to_thread(build_sqlite, path, table, headers, rows)

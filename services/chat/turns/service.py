@@ -263,15 +263,15 @@ class TurnService:
             yield _error_event(err)
         except TimeoutError:
             finished = True
-            err = ApiError("INTERNAL", f"The answer took longer than {self._turn_timeout:.0f} s and was stopped")
-            await run_sync(self._persist_partial, turn, parts, meta, error_code=err.code)
-            yield _error_event(err)
+            late = ApiError("INTERNAL", f"The answer took longer than {self._turn_timeout:.0f} s and was stopped")
+            await run_sync(self._persist_partial, turn, parts, meta, error_code=late.code)
+            yield _error_event(late)
         except Exception as exc:
             finished = True
-            err = ApiError("INTERNAL", "Internal error while answering")
-            log.exception("debug_id=%s turn failed", err.debug_id, exc_info=exc)
-            await run_sync(self._persist_partial, turn, parts, meta, error_code=err.code)
-            yield _error_event(err)
+            failed = ApiError("INTERNAL", "Internal error while answering")
+            log.exception("debug_id=%s turn failed", failed.debug_id, exc_info=exc)
+            await run_sync(self._persist_partial, turn, parts, meta, error_code=failed.code)
+            yield _error_event(failed)
         finally:
             if not finished and not storing_answer:
                 # Cancelled (client gone, interrupt, shutdown): store the partial answer right away,

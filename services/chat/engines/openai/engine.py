@@ -134,7 +134,7 @@ class _Output:
         self.started = True
         return Delta(text)
 
-    def status(self, status: int | None) -> Status | None:
+    def status(self, status: turn_pb2.ProcessingStatus | None) -> Status | None:
         if status is None or self.started or status == self._last_status:
             return None
         self._last_status = status
@@ -208,7 +208,7 @@ class OpenAICompatEngine:
                 assert outcome is not None  # stream_completion always ends with one
                 # A server that ignores tool_choice "none" gets its last tool calls ignored.
                 calls = [] if final or tools is None else outcome.tool_calls
-                if not calls:
+                if not calls or tools is None:
                     break
                 step += 1
                 for i, call in enumerate(calls):

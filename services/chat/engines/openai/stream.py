@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +142,7 @@ def _choice(payload: Any) -> dict[str, Any] | None:
 
 async def stream_completion(
     client: httpx.AsyncClient, url: str, body: dict[str, Any]
-) -> AsyncIterator[Content | Outcome]:
+) -> AsyncGenerator[Content | Outcome, None]:
     """Yields Content pieces live, then exactly one Outcome; raises ApiError MODEL_UNAVAILABLE / MODEL_ERROR."""
     responded = False
     try:

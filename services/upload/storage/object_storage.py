@@ -15,6 +15,7 @@ import urllib3
 from minio import Minio
 from minio.datatypes import Part
 from minio.error import MinioException
+from minio.helpers import DictType
 
 from services.common.errors import ApiError
 
@@ -185,7 +186,7 @@ class StreamingPut:
 
     def _upload(self) -> None:
         client, bucket = self._storage.client, self._storage.bucket
-        headers = {"Content-Type": self._content_type}
+        headers: DictType = {"Content-Type": self._content_type}
         sent = 0
         upload_id: str | None = None
         parts: list[Part] = []

@@ -35,7 +35,7 @@ class UploadChunk(SQLModel, table=True):
 
     The full-text index over `text` is dialect-specific and lives outside this model (migration
     0002): an FTS5 table kept in sync by triggers on SQLite, a generated `tsv` column with a GIN
-    index on PostgreSQL (see services/upload/index.py).
+    index on PostgreSQL (see search_index.py).
     """
 
     __tablename__ = "upload_chunks"

@@ -12,13 +12,14 @@ free text can never be read as query syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 MAX_TERMS = 32
-MAX_LIMIT = 50
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -36,35 +37,39 @@ def terms(query: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
-def _owner_filter(upload_ids: list[str]) -> str:
-    clause = "c.organization_id = :org AND c.member_id = :member AND c.chat_id = :chat"
-    if upload_ids:
-        clause += " AND c.upload_id IN :upload_ids"
-    return clause
+@dataclass(frozen=True)
+class Scope:
+    """Whose chunks a query sees: one member's uploads in one chat, or only the named ones among them."""
+
+    organization_id: str
+    member_id: str
+    chat_id: str
+    upload_ids: tuple[str, ...] = ()
+
+    def where(self) -> str:
+        clause = "c.organization_id = :org AND c.member_id = :member AND c.chat_id = :chat"
+        if self.upload_ids:
+            clause += " AND c.upload_id IN :upload_ids"
+        return clause
+
+    def params(self, **extra: object) -> dict[str, object]:
+        params: dict[str, object] = {"org": self.organization_id, "member": self.member_id, "chat": self.chat_id}
+        if self.upload_ids:
+            params["upload_ids"] = list(self.upload_ids)
+        return params | extra
+
+    def run(self, conn: Connection, stmt: str, params: dict[str, object]) -> list[Sequence[Any]]:
+        query = text(stmt)
+        if self.upload_ids:
+            query = query.bindparams(bindparam("upload_ids", expanding=True))
+        return list(conn.execute(query, params).all())
 
 
-def _bind(stmt: str, upload_ids: list[str]) -> object:
-    out = text(stmt)
-    if upload_ids:
-        out = out.bindparams(bindparam("upload_ids", expanding=True))
-    return out
-
-
-def search(
-    conn: Connection,
-    org_id: str,
-    member_id: str,
-    chat_id: str,
-    query: str,
-    upload_ids: list[str],
-    limit: int,
-) -> list[Hit]:
+def search(conn: Connection, scope: Scope, query: str, limit: int) -> list[Hit]:
     words = terms(query)
     if not words:
         return []
-    params: dict[str, object] = {"org": org_id, "member": member_id, "chat": chat_id, "limit": limit}
-    if upload_ids:
-        params["upload_ids"] = upload_ids
+    params = scope.params(limit=limit)
     if conn.dialect.name == "sqlite":
         # Each word quoted: FTS5 operators and column filters in the input stay plain words.
         params["q"] = " OR ".join(f'"{w}"' for w in words)
@@ -73,7 +78,7 @@ def search(
             FROM upload_chunks_fts
             JOIN upload_chunks c ON c.id = upload_chunks_fts.rowid
             JOIN uploads u ON u.id = c.upload_id
-            WHERE upload_chunks_fts MATCH :q AND {_owner_filter(upload_ids)}
+            WHERE upload_chunks_fts MATCH :q AND {scope.where()}
             ORDER BY bm25(upload_chunks_fts), c.upload_id, c.chunk_index
             LIMIT :limit
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are bound
@@ -92,25 +97,20 @@ def search(
             FROM upload_chunks c
             JOIN uploads u ON u.id = c.upload_id
             CROSS JOIN to_tsquery('english', :q) AS q(query)
-            WHERE c.tsv @@ q.query AND {_owner_filter(upload_ids)}
+            WHERE c.tsv @@ q.query AND {scope.where()}
             ORDER BY score DESC, c.upload_id, c.chunk_index
             LIMIT :limit
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are bound
-    rows = conn.execute(_bind(stmt, upload_ids), params).all()  # type: ignore[arg-type]
-    return [Hit(r[0], r[1], int(r[2]), r[3], float(r[4])) for r in rows]
+    return [Hit(r[0], r[1], int(r[2]), r[3], float(r[4])) for r in scope.run(conn, stmt, params)]
 
 
-def leading_chunks(
-    conn: Connection, org_id: str, member_id: str, chat_id: str, upload_ids: list[str], limit: int
-) -> list[Hit]:
-    """The first chunks of each named upload, taken in turn (score 0: not a match, just context)."""
-    params = {"org": org_id, "member": member_id, "chat": chat_id, "upload_ids": upload_ids, "limit": limit}
+def leading_chunks(conn: Connection, scope: Scope, limit: int) -> list[Hit]:
+    """The first chunks of each upload in scope, taken in turn (score 0: not a match, just context)."""
     stmt = f"""
         SELECT c.upload_id, u.filename, c.chunk_index, c.text
         FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
-        WHERE {_owner_filter(upload_ids)} AND c.chunk_index < :limit
+        WHERE {scope.where()} AND c.chunk_index < :limit
         ORDER BY c.chunk_index, c.upload_id
         LIMIT :limit
     """  # noqa: S608 - only fixed SQL fragments are interpolated; values are bound
-    rows = conn.execute(_bind(stmt, upload_ids), params).all()  # type: ignore[arg-type]
-    return [Hit(r[0], r[1], int(r[2]), r[3], 0.0) for r in rows]
+    return [Hit(r[0], r[1], int(r[2]), r[3], 0.0) for r in scope.run(conn, stmt, scope.params(limit=limit))]

@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from services.common.errors import ApiError
 from services.common.ids import canonical_uuid
-from services.upload import index
-from services.upload.models import Upload, UploadChunk
+from services.upload.storage.models import Upload, UploadChunk
+from services.upload.storage.search_index import Hit, Scope, leading_chunks, search
 
 INSERT_BATCH = 500
 
@@ -110,21 +110,16 @@ class UploadStore:
         return [found[k] for k in wanted]
 
     def search(
-        self,
-        org_id: str,
-        member_id: str,
-        chat_id: str,
-        query: str,
-        upload_ids: list[str],
-        limit: int,
-    ) -> list[index.Hit]:
+        self, org_id: str, member_id: str, chat_id: str, query: str, upload_ids: list[str], limit: int
+    ) -> list[Hit]:
         keys = [k for k in (canonical_uuid(i) for i in upload_ids) if k]
         if upload_ids and not keys:
             return []
+        scope = Scope(org_id, member_id, chat_id, tuple(keys))
         with self.engine.connect() as conn:
-            hits = index.search(conn, org_id, member_id, chat_id, query, keys, limit)
+            hits = search(conn, scope, query, limit)
             if not hits and keys:
                 # Nothing matched the words, but the caller named the files (a message's attachments):
                 # their opening chunks are the best context there is.
-                hits = index.leading_chunks(conn, org_id, member_id, chat_id, keys, limit)
+                hits = leading_chunks(conn, scope, limit)
         return hits

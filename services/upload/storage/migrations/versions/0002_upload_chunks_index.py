@@ -5,7 +5,7 @@ Revises: 0001
 
 SQLite: an external-content FTS5 table over upload_chunks.text (porter stemming, unicode61
 tokens), kept in sync by triggers. PostgreSQL: a generated tsvector column (english config)
-with a GIN index. services/upload/index.py queries each.
+with a GIN index. services/upload/storage/search_index.py queries each.
 """
 
 from typing import Sequence, Union

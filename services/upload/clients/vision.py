@@ -1,6 +1,6 @@
 """Image captions from an OpenAI-compatible vision model, when one is configured.
 
-Without one (or when it fails) the caption is the factual description parsers.describe_image
+Without one (or when it fails) the caption is the factual description parsers.image.describe_image
 makes from the image itself; a model caption is added in front of it, never instead of it.
 """
 

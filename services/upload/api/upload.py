@@ -1,0 +1,153 @@
+"""trellis.v1.UploadService (contract §6.13–6.15, §16 "Uploads"): requests in, responses out.
+
+UploadFile hands its stream to `services.upload.ingest`, ReadUploadTable reads through
+`services.upload.tables`; the other RPCs are one store call each, scoped to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+import grpc
+
+from services.common.auth_interceptor import current_principal
+from services.common.convert import ts
+from services.common.database import run_sync
+from services.common.errors import ApiError
+from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
+from services.upload.clients.chat import ChatAccess, require_chat_id
+from services.upload.ingest import Ingest
+from services.upload.storage.models import Upload
+from services.upload.storage.object_storage import ObjectStorage
+from services.upload.storage.upload_store import UploadStore
+from services.upload.tables import read_table
+
+DEFAULT_SEARCH_LIMIT = 8
+MAX_SEARCH_LIMIT = 50
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def as_caller(method: Callable[Concatenate[str, str, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A store method run off the event loop for the caller's organization and member."""
+    who = current_principal()
+    return await run_sync(method, who.organization_id, who.member_id, *args, **kwargs)
+
+
+class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
+    def __init__(
+        self, store: UploadStore, storage: ObjectStorage, chats: ChatAccess, ingest: Ingest, tmp_dir: Path
+    ) -> None:
+        self._store = store
+        self._storage = storage
+        self._chats = chats
+        self._ingest = ingest
+        self._tmp_dir = tmp_dir
+
+    def _to_proto(self, row: Upload) -> upload_pb2.Upload:
+        out = upload_pb2.Upload(
+            id=row.id,
+            chat_id=row.chat_id,
+            filename=row.filename,
+            mime_type=row.mime_type,
+            file_size=row.file_size,
+            upload_type=row.upload_type,
+            storage_path=row.storage_key,
+            presigned_url=self._storage.presigned_url(row.storage_key),
+            created_at=ts(row.created_at),
+        )
+        if row.message_id:
+            out.message_id = row.message_id
+        return out
+
+    async def _to_protos(self, rows: list[Upload]) -> list[upload_pb2.Upload]:
+        return await run_sync(lambda: [self._to_proto(row) for row in rows])
+
+    async def _owned(self, upload_id: str) -> Upload:
+        row = await as_caller(self._store.get_owned, upload_id)
+        if row is None:
+            raise ApiError("NOT_FOUND", "Upload not found")
+        return row
+
+    async def UploadFile(  # noqa: N802
+        self, request_iterator: AsyncIterator[upload_pb2.UploadFileRequest], context: grpc.aio.ServicerContext
+    ) -> upload_pb2.UploadFileResponse:
+        stream = aiter(request_iterator)
+        try:
+            return await self._ingest.run(
+                stream, context.cancelled, lambda row: upload_pb2.UploadFileResponse(upload=self._to_proto(row))
+            )
+        except ApiError:
+            # Refused while the caller may still be sending: ending the call now would make its
+            # next write fail with a bare transport error that hides our reason. Read the rest
+            # (bounded), dropping it, so the caller gets the error with its code.
+            await self._ingest.drain(stream)
+            raise
+
+    async def ListUploads(  # noqa: N802
+        self, request: upload_pb2.ListUploadsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.ListUploadsResponse:
+        chat_id = await self._chats.owned_chat_id(request.chat_id)
+        rows = await as_caller(self._store.list_for_chat, chat_id)
+        return upload_pb2.ListUploadsResponse(chat_id=chat_id, uploads=await self._to_protos(rows))
+
+    async def DeleteUpload(  # noqa: N802
+        self, request: upload_pb2.DeleteUploadRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.DeleteUploadResponse:
+        row = await self._owned(request.upload_id)
+        # Object first: if storage is down the row stays and the client can retry.
+        await run_sync(self._storage.remove, row.storage_key)
+        await run_sync(self._store.delete, row.id)
+        return upload_pb2.DeleteUploadResponse(message="Upload deleted successfully")
+
+    async def DeleteChatUploads(  # noqa: N802
+        self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.DeleteChatUploadsResponse:
+        rows = await as_caller(self._store.owned_in_chats, list(request.chat_ids))
+        for row in rows:
+            await run_sync(self._storage.remove, row.storage_key)
+            await run_sync(self._store.delete, row.id)
+        return upload_pb2.DeleteChatUploadsResponse(deleted_count=len(rows))
+
+    # --- internal callers (the Chat service) -------------------------------------------------
+
+    async def GetUploads(  # noqa: N802
+        self, request: upload_pb2.GetUploadsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.GetUploadsResponse:
+        rows = await as_caller(self._store.get_many_owned, list(request.upload_ids))
+        return upload_pb2.GetUploadsResponse(uploads=await self._to_protos(rows))
+
+    async def LinkUploads(  # noqa: N802
+        self, request: upload_pb2.LinkUploadsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.LinkUploadsResponse:
+        require_chat_id(request.chat_id)
+        if not request.message_id:
+            raise ApiError("INVALID_REQUEST", "message_id is required")
+        rows = await as_caller(self._store.link, request.chat_id, request.message_id, list(request.upload_ids))
+        return upload_pb2.LinkUploadsResponse(uploads=await self._to_protos(rows))
+
+    async def ReadUploadTable(  # noqa: N802
+        self, request: upload_pb2.ReadUploadTableRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[upload_pb2.ReadUploadTableResponse]:
+        row = await self._owned(request.upload_id)
+        async for message in read_table(self._storage, self._tmp_dir, row, request.max_rows):
+            yield message
+
+    async def SearchUploadChunks(  # noqa: N802
+        self, request: upload_pb2.SearchUploadChunksRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.SearchUploadChunksResponse:
+        require_chat_id(request.chat_id)
+        if request.limit < 0:
+            raise ApiError("INVALID_REQUEST", "limit: must not be negative")
+        limit = min(request.limit or DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT)
+        hits = await as_caller(self._store.search, request.chat_id, request.query, list(request.upload_ids), limit)
+        return upload_pb2.SearchUploadChunksResponse(
+            chunks=[
+                upload_pb2.UploadChunk(
+                    upload_id=h.upload_id, filename=h.filename, index=h.index, text=h.text, score=h.score
+                )
+                for h in hits
+            ]
+        )
