@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from contextlib import asynccontextmanager
+from typing import Any, TypeAlias
 
 import grpc
 
@@ -18,8 +19,8 @@ from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal, bearer_token, verify
 
 log = logging.getLogger(__name__)
-Context = grpc.aio.ServicerContext[Any, Any]
-Handler = grpc.RpcMethodHandler[Any, Any]
+Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"  # strings: grpc's classes are not generic at run time
+Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
 _principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
 
 
@@ -47,6 +48,19 @@ def _internal(exc: BaseException) -> ApiError:
     err = ApiError("INTERNAL", "Internal error")
     log.exception("debug_id=%s unhandled error", err.debug_id, exc_info=exc)
     return err
+
+
+@asynccontextmanager
+async def _failures_as_status(context: Context) -> AsyncIterator[None]:
+    """Every failure inside reaches the caller as a status: ApiError as itself, anything else INTERNAL."""
+    try:
+        yield
+    except ApiError as err:
+        await abort_with(context, err)
+    except (grpc.aio.AbortError, grpc.RpcError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
+        await abort_with(context, _internal(exc))
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
@@ -78,16 +92,11 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         behavior: Any = handler.unary_unary or handler.stream_unary  # an async callable on an aio server
 
         async def call(request: Any, context: Context) -> Any:
-            try:
+            async with _failures_as_status(context):
                 if needs_auth:
                     self._authenticate(context)
                 return await behavior(request, context)
-            except ApiError as err:
-                await abort_with(context, err)
-            except (grpc.aio.AbortError, grpc.RpcError):
-                raise
-            except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
-                await abort_with(context, _internal(exc))
+            raise AssertionError("unreachable: a failure aborts the call")
 
         factory: Any = (
             grpc.unary_unary_rpc_method_handler if handler.unary_unary else grpc.stream_unary_rpc_method_handler
@@ -98,7 +107,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         behavior: Any = handler.unary_stream or handler.stream_stream  # an async generator function here
 
         async def call(request: Any, context: Context) -> AsyncIterator[Any]:
-            try:
+            async with _failures_as_status(context):
                 if needs_auth:
                     self._authenticate(context)
                 stream = behavior(request, context)
@@ -108,12 +117,6 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                 finally:
                     # Cancellation may hit us between items: let the handler run its own cleanup.
                     await stream.aclose()
-            except ApiError as err:
-                await abort_with(context, err)
-            except (grpc.aio.AbortError, grpc.RpcError):
-                raise
-            except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
-                await abort_with(context, _internal(exc))
 
         factory: Any = (
             grpc.unary_stream_rpc_method_handler if handler.unary_stream else grpc.stream_stream_rpc_method_handler
