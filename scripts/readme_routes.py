@@ -44,7 +44,11 @@ UNANNOTATED = {
     ("GET", "/healthz"): ["grpc.health.v1.Health.Check"],
 }
 # Stores named after something other than the proto file.
-STORES = {"auth": "services/chat/storage/organization_store.py", "model": "", "upload": "services/upload/storage/upload_store.py"}
+STORES = {
+    "auth": "services/chat/storage/organization_store.py",
+    "model": "",
+    "upload": "services/upload/storage/upload_store.py",
+}
 
 
 @dataclass(frozen=True)

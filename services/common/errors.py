@@ -1,4 +1,4 @@
-"""Stable error codes (contract §16) and their gRPC and HTTP faces.
+"""Stable error codes (docs/api.md) and their gRPC and HTTP faces.
 
 Services raise ApiError; the gRPC bootstrap turns it into a status with
 google.rpc.ErrorInfo (reason = code) and RetryInfo; the gateway reads those back.

@@ -1,4 +1,4 @@
-"""Identifiers: UUID v4 strings everywhere (contract §16)."""
+"""Identifiers: UUID v4 strings everywhere (docs/api.md)."""
 
 from __future__ import annotations
 

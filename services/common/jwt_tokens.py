@@ -1,4 +1,4 @@
-"""HS256 JWTs carrying sub (member), org, jti, iat and exp (contract §2, §16)."""
+"""HS256 JWTs carrying sub (member), org, jti, iat and exp (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""HTTP error bodies of contract §16: {"detail", "code", "debug_id"} (+ Retry-After on 429)."""
+"""HTTP error bodies of docs/api.md: {"detail", "code", "debug_id"} (+ Retry-After on 429)."""
 
 from __future__ import annotations
 

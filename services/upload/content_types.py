@@ -1,4 +1,4 @@
-"""What a file is, decided by its content (contract §16 "Uploads"), and whether a declared type agrees.
+"""What a file is, decided by its content (docs/api.md), and whether a declared type agrees.
 
 `sniff` looks at the first bytes only (magic numbers, or text that reads as delimited UTF-8), so
 a wrong file is refused before anything is sent to storage. The structure of the whole file is

@@ -1,4 +1,4 @@
-"""UploadFile's pipeline, from the request stream to a committed upload (contract §6.13, §16 "Uploads").
+"""UploadFile's pipeline, from the request stream to a committed upload (docs/api.md).
 
 The steps, each below in a function or class of its own:
 1. `read_header`: the header message, checked (chat ownership, declared type, announced size).

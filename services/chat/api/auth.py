@@ -1,4 +1,4 @@
-"""trellis.v1.AuthService: API key + email → JWT (contract §2)."""
+"""trellis.v1.AuthService: API key + email → JWT (docs/api.md)."""
 
 from __future__ import annotations
 

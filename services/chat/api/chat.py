@@ -1,4 +1,4 @@
-"""trellis.v1.ChatService: the chat lifecycle (contract §6.2, §6.5–6.9)."""
+"""trellis.v1.ChatService: the chat lifecycle (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             await self._drop_uploads(deleted)
         return chat_pb2.DeleteChatsResponse(deleted=deleted, not_found=not_found, deleted_count=len(deleted))
 
-    # --- turns and messages (contract §6.3, §6.10–6.12) -----------------------------------
+    # --- turns and messages (docs/api.md) -----------------------------------
 
     async def SendMessage(  # noqa: N802
         self, request: chat_pb2.SendMessageRequest, context: grpc.aio.ServicerContext

@@ -1,4 +1,4 @@
-"""trellis.v1.IntegrationService: database connections; members list, admins change (contract §16).
+"""trellis.v1.IntegrationService: database connections; members list, admins change (docs/api.md).
 
 The URL (with its password) is encrypted at rest and never returned.
 """

@@ -1,4 +1,4 @@
-"""trellis.v1.ModelService: the engines a chat may use (contract §3)."""
+"""trellis.v1.ModelService: the engines a chat may use (docs/api.md)."""
 
 from __future__ import annotations
 

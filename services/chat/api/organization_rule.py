@@ -1,4 +1,4 @@
-"""trellis.v1.OrganizationRuleService: every RPC, reads included, needs an admin (contract §9)."""
+"""trellis.v1.OrganizationRuleService: every RPC, reads included, needs an admin (docs/api.md)."""
 
 from __future__ import annotations
 

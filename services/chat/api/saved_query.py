@@ -1,4 +1,4 @@
-"""trellis.v1.SavedQueryService: saved queries (contract §5, §16). Any member reads; admins write."""
+"""trellis.v1.SavedQueryService: saved queries (docs/api.md). Any member reads; admins write."""
 
 from __future__ import annotations
 

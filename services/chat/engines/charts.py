@@ -1,4 +1,4 @@
-"""Tables and charts (contract §6.16 / §16) from query results."""
+"""Tables and charts (docs/api.md) from query results."""
 
 from __future__ import annotations
 

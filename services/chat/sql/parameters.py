@@ -1,4 +1,4 @@
-"""`{{name}}` placeholders of saved queries (contract §5, §16): extracted, then bound, never spliced.
+"""`{{name}}` placeholders of saved queries (docs/api.md): extracted, then bound, never spliced.
 
 Where a placeholder stands decides how it is bound:
 * in SQL code, `{{year}}` becomes the bind parameter `:year` and its value travels separately;
@@ -97,7 +97,7 @@ def compile_template(sql: str) -> Template:
 
 
 def bind(sql: str, values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """sql with `{{name}}` turned into bind parameters, and the values to bind (contract §16)."""
+    """sql with `{{name}}` turned into bind parameters, and the values to bind (docs/api.md)."""
     template = compile_template(sql)
     for name in template.parameters:
         if name not in values:

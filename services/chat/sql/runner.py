@@ -1,6 +1,6 @@
 """Run one checked read-only query against an integration's database, with a row cap and a timeout.
 
-Defence in depth: sql_safety refuses anything but a single SELECT; here the connection itself
+Defence in depth: sql.safety refuses anything but a single SELECT; here the connection itself
 is read-only (SQLite `mode=ro` + `query_only`, PostgreSQL/MySQL read-only transactions, DuckDB
 `read_only`), and every dialect stops a query at the deadline on the database side.
 """
@@ -80,7 +80,7 @@ async def run_query(
     max_rows: int = 1000,
     catalog: bool = False,
 ) -> QueryResult:
-    """Check `sql` (sql_safety) and run it read-only on the database at `url`; `:name` binds from params."""
+    """Check `sql` (sql.safety) and run it read-only on the database at `url`; `:name` binds from params."""
     backend = _backend(url)
     tree, binds = checked_tree(sql, backend, catalog=catalog)
     params = dict(params or {})

@@ -1,4 +1,4 @@
-"""Persistence of user memories: per member, inside one organization (contract §7, §8)."""
+"""Persistence of user memories: per member, inside one organization (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Persistence of organization rules (contract §9)."""
+"""Persistence of organization rules (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Persistence of saved queries (contract §5). Every query filters by organization."""
+"""Persistence of saved queries (docs/api.md). Every query filters by organization."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A turn that runs a saved query's SQL directly, bypassing the engine (contract §5, §6.3)."""
+"""A turn that runs a saved query's SQL directly, bypassing the engine (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Chat lifecycle routes → trellis.v1.ChatService (contract §6.2, §6.5–6.9)."""
+"""Chat lifecycle routes → trellis.v1.ChatService (docs/api.md)."""
 
 from __future__ import annotations
 

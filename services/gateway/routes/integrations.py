@@ -1,4 +1,4 @@
-"""Integration routes → trellis.v1.IntegrationService (contract §4.1, §16)."""
+"""Integration routes → trellis.v1.IntegrationService (docs/api.md)."""
 
 from __future__ import annotations
 

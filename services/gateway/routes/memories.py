@@ -1,4 +1,4 @@
-"""User memories → UserMemoryService; admin memories → AdminMemoryService (contract §7, §8)."""
+"""User memories → UserMemoryService; admin memories → AdminMemoryService (docs/api.md)."""
 
 from __future__ import annotations
 

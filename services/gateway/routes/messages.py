@@ -1,4 +1,4 @@
-"""Turns and messages → trellis.v1.ChatService (contract §6.3, §6.10–6.12).
+"""Turns and messages → trellis.v1.ChatService (docs/api.md).
 
 POST /v1/chats and PATCH /v1/chats/{chat_id}/messages/{message_id} answer Server-Sent Events.
 """

@@ -1,4 +1,4 @@
-"""Organization rules → trellis.v1.OrganizationRuleService; admin only (contract §9)."""
+"""Organization rules → trellis.v1.OrganizationRuleService; admin only (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Saved-query routes → trellis.v1.SavedQueryService (contract §5, §16)."""
+"""Saved-query routes → trellis.v1.SavedQueryService (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Upload routes → trellis.v1.UploadService (contract §6.13–6.15, §16 "Uploads").
+"""Upload routes → trellis.v1.UploadService (docs/api.md).
 
 POST /v1/chats/uploads streams its multipart body through `multipart_bridge` (one UploadFile call
-per file, limits checked while the bytes pass). Outcome (contract §16): 200 with the stored files
+per file, limits checked while the bytes pass). Outcome (docs/api.md): 200 with the stored files
 in `uploads` and the refused ones in `errors`; when every file is refused, the status and code of
 the first refusal; a request that fails as a whole keeps nothing and answers its error.
 """
@@ -23,7 +23,7 @@ from services.gateway.state import state_of
 
 
 def upload_json(upload: upload_pb2.Upload) -> dict[str, Any]:
-    """The contract's Upload object (§6.13); `message_id` is null until linked."""
+    """The Upload object of docs/api.md; `message_id` is null until linked."""
     return {
         "id": upload.id,
         "filename": upload.filename,

@@ -1,4 +1,4 @@
-"""WebSocket /v1/chats/ws (contract §6.4, §16): the same turn events as SSE, as JSON frames.
+"""WebSocket /v1/chats/ws (docs/api.md): the same turn events as SSE, as JSON frames.
 
 Auth by `Authorization` header or a first `authenticate` frame; `?token=` is refused at the
 upgrade (HTTP 403); a bad token closes with 4001; more than 3 sockets per `jti` get a

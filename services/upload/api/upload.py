@@ -1,4 +1,4 @@
-"""trellis.v1.UploadService (contract §6.13–6.15, §16 "Uploads"): requests in, responses out.
+"""trellis.v1.UploadService (docs/api.md): requests in, responses out.
 
 UploadFile hands its stream to `services.upload.ingest`, ReadUploadTable reads through
 `services.upload.tables`; the other RPCs are one store call each, scoped to the caller.

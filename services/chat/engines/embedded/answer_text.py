@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from services.chat.engines.embedded.lexicon import plural
 from services.chat.engines.embedded.query_spec import Filter, Measure, Spec
-from services.chat.engines.embedded.sql_builder import Built, describe_group, entity_name, label_columns, name_columns
+from services.chat.engines.embedded.row_labels import describe_group, entity_name, label_columns, name_columns
+from services.chat.engines.embedded.sql_builder import Built
 from services.chat.engines.schema import Schema
 from services.chat.sql.runner import QueryResult
 
@@ -160,12 +161,12 @@ def grouped_answer(spec: Spec, built: Built, result: QueryResult, schema: Schema
         numeric = [r for r in rows if isinstance(r[vi], int | float)]
         hi = max(numeric, key=lambda r: r[vi]) if numeric else rows[0]
         lo = min(numeric, key=lambda r: r[vi]) if numeric else rows[0]
-        first, last = rows[0], rows[-1]
+        first_row, last_row = rows[0], rows[-1]
         units = plural(unit) if len(rows) != 1 else unit
-        span = f"{len(rows)} {units} from {_label_of(first, li)} to {_label_of(last, li)}"
+        span = f"{len(rows)} {units} from {_label_of(first_row, li)} to {_label_of(last_row, li)}"
         return (
             f"{what.capitalize()} per {unit}{scope}, {span}: highest in {_label_of(hi, li)} ({fmt(hi[vi])}), "
-            f"lowest in {_label_of(lo, li)} ({fmt(lo[vi])}), latest {_label_of(last, li)} ({fmt(last[vi])})."
+            f"lowest in {_label_of(lo, li)} ({fmt(lo[vi])}), latest {_label_of(last_row, li)} ({fmt(last_row[vi])})."
         )
     if len(spec.groups) >= 2:
         numeric = [r for r in rows if isinstance(r[vi], int | float)]

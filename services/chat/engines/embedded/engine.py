@@ -21,15 +21,9 @@ from services.chat.engines.embedded.answer_text import grouped_answer, measure_t
 from services.chat.engines.embedded.lexicon import Lexicon
 from services.chat.engines.embedded.nl_parser import Parser
 from services.chat.engines.embedded.query_spec import MetaRequest, Spec, Unmapped
-from services.chat.engines.embedded.sql_builder import (
-    Built,
-    CannotBuildError,
-    SqlBuilder,
-    describe_group,
-    entity_name,
-    ident,
-    label_columns,
-)
+from services.chat.engines.embedded.row_labels import describe_group, entity_name, label_columns
+from services.chat.engines.embedded.sql_builder import Built, CannotBuildError, SqlBuilder
+from services.chat.engines.embedded.sql_dialect import ident, literal
 from services.chat.engines.embedded.suggestions import suggestions
 from services.chat.engines.schema import Schema, get_schema, invalidate_schema
 from services.chat.engines.streaming import stream_text
@@ -223,7 +217,7 @@ class EmbeddedEngine:
 
     def _count_sql(self, db: Database, tables: list[str]) -> str:
         parts = [
-            f"SELECT '{t.replace(chr(39), chr(39) * 2)}' AS table_name, COUNT(*) AS row_count "  # noqa: S608
+            f"SELECT {literal(t, db.dialect)} AS table_name, COUNT(*) AS row_count "  # noqa: S608
             f"FROM {ident(t, db.dialect)}"
             for t in tables
         ]
@@ -272,13 +266,13 @@ class EmbeddedEngine:
     def _columns_sql(self, db: Database, tables: list[str]) -> str:
         if db.dialect == "sqlite":
             parts = [
-                f"SELECT '{t.replace(chr(39), chr(39) * 2)}' AS table_name, name AS column_name, type AS data_type "  # noqa: S608
-                f"FROM pragma_table_info('{t.replace(chr(39), chr(39) * 2)}')"
+                f"SELECT {literal(t, db.dialect)} AS table_name, name AS column_name, type AS data_type "  # noqa: S608
+                f"FROM pragma_table_info({literal(t, db.dialect)})"
                 for t in tables
             ]
             return "\nUNION ALL ".join(parts)
         scope = "database()" if db.dialect == "mysql" else "current_schema()"
-        names = ", ".join("'" + t.replace("'", "''") + "'" for t in tables)
+        names = ", ".join(literal(t, db.dialect) for t in tables)
         return (
             "SELECT table_name, column_name, data_type FROM information_schema.columns\n"  # noqa: S608
             f"WHERE table_schema = {scope} AND table_name IN ({names})\nORDER BY table_name, ordinal_position"

@@ -37,7 +37,7 @@ class JoinGraph:
                 edge = Edge(table.name, fk.column, fk.ref_table, fk.ref_column)
                 self.up[table.name].append(edge)
                 self.down[fk.ref_table].append(edge)
-        self.distance = lru_cache(maxsize=4096)(self._distance)  # type: ignore[method-assign]
+        self.distance = lru_cache(maxsize=4096)(self._distance)
 
     def _distance(self, a: str, b: str) -> int:
         """FK hops between two tables in either direction (99 when unrelated)."""

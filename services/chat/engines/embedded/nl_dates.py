@@ -168,6 +168,7 @@ def _period_at(tokens: list[Token], i: int, today: date) -> _Period | None:
     if i >= len(tokens):
         return None
     t = tokens[i].text
+    year: int | None
     if m := _ISO.match(t):
         year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
         try:

@@ -33,6 +33,15 @@ class Measure:
     label: str = ""  # how the answer names it: "revenue", "number of loans"
 
     @property
+    def own_table(self) -> str | None:
+        """The table whose rows it aggregates."""
+        if self.column is not None:
+            return self.column.table
+        if self.expr_columns:
+            return self.expr_columns[0].table
+        return self.entity
+
+    @property
     def tables(self) -> set[str]:
         out = {c.table for c in self.expr_columns}
         if self.column is not None:

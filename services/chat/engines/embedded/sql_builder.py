@@ -12,106 +12,17 @@ import re
 from dataclasses import dataclass, field
 
 from services.chat.engines.embedded.joins import Edge, JoinGraph
-from services.chat.engines.embedded.lexicon import singular_forms, words_of
+from services.chat.engines.embedded.lexicon import words_of
+from services.chat.engines.embedded.nl_dates import DateRange
 from services.chat.engines.embedded.query_spec import ColRef, Filter, Group, Measure, Spec
-from services.chat.engines.schema import Schema, Table, column_kind, quote_ident
+from services.chat.engines.embedded.row_labels import entity_name, label_columns
+from services.chat.engines.embedded.sql_dialect import days_between, ident, literal, time_bucket
+from services.chat.engines.schema import Schema, column_kind
 
-_PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
-_RESERVED = {
-    "all",
-    "and",
-    "any",
-    "as",
-    "asc",
-    "between",
-    "by",
-    "case",
-    "cast",
-    "check",
-    "column",
-    "constraint",
-    "create",
-    "cross",
-    "current_date",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "delete",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "exists",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "from",
-    "full",
-    "grant",
-    "group",
-    "having",
-    "in",
-    "index",
-    "inner",
-    "insert",
-    "intersect",
-    "into",
-    "is",
-    "join",
-    "key",
-    "left",
-    "like",
-    "limit",
-    "natural",
-    "not",
-    "null",
-    "offset",
-    "on",
-    "or",
-    "order",
-    "outer",
-    "primary",
-    "references",
-    "right",
-    "select",
-    "session_user",
-    "set",
-    "some",
-    "table",
-    "then",
-    "to",
-    "true",
-    "union",
-    "unique",
-    "update",
-    "user",
-    "using",
-    "values",
-    "when",
-    "where",
-    "with",
-    "window",
-    "range",
-    "rows",
-    "year",
-    "month",
-    "day",
-    "week",
-    "quarter",
-    "date",
-    "time",
-    "timestamp",
-    "value",
-    "count",
-    "name",
-}
-LABEL_NAMES = ["name", "title", "label", "display_name", "username", "email", "code"]
-_FIRST = re.compile(r"^(first|given|fore)_?name$")
-_LAST = re.compile(r"^(last|family|sur)_?name$")
+# filter operators and their SQL
+_COMPARISONS = {"=": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
+_MEMBERSHIP = {"in": "IN", "not in": "NOT IN"}
+_EMPTINESS = {"null": "IS NULL", "not null": "IS NOT NULL"}
 
 
 class CannotBuildError(Exception):
@@ -126,60 +37,6 @@ class Built:
     group_names: list[str] = field(default_factory=list)  # human names of the groups ("region", "month")
     root: str = ""
     group_columns: list[list[str]] = field(default_factory=list)  # label columns per group
-
-
-def ident(name: str, dialect: str) -> str:
-    if _PLAIN.match(name) and name not in _RESERVED:
-        return name
-    return quote_ident(name, dialect)
-
-
-def literal(value: object) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        if float(value).is_integer():
-            return str(int(value))
-        return repr(float(value))
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def label_columns(table: Table) -> list[str]:
-    """The columns that name a row of `table` for people (name, title, first + last name, …)."""
-    names = {c.name.lower(): c.name for c in table.columns}
-    for want in LABEL_NAMES:
-        if want in names and want != "email":
-            return [names[want]]
-    first = next((c.name for c in table.columns if _FIRST.match(c.name.lower())), None)
-    last = next((c.name for c in table.columns if _LAST.match(c.name.lower())), None)
-    if first and last:
-        return [first, last]
-    fk_cols = {fk.column for fk in table.foreign_keys}
-    for c in table.columns:
-        if c.name.lower().endswith("name") and c.name not in fk_cols:
-            return [c.name]
-    if "email" in names:
-        return [names["email"]]
-    pk = table.primary_key
-    return [pk] if pk else [table.columns[0].name]
-
-
-def name_columns(table: Table) -> list[str]:
-    """Label columns that really are names (not the key or an e-mail fallback)."""
-    cols = label_columns(table)
-    return [c for c in cols if c.lower() != "email" and c != table.primary_key]
-
-
-def entity_name(table: str) -> str:
-    """'library_loans' -> 'library loan' (for labels and aliases)."""
-    words = words_of(table)
-    if not words:
-        return table
-    last = words[-1]
-    forms = singular_forms(last) - {last}
-    if forms:
-        last = min(forms, key=len) if not last.endswith("ies") else last[:-3] + "y"
-    return " ".join([*words[:-1], last])
 
 
 class SqlBuilder:
@@ -296,31 +153,28 @@ class SqlBuilder:
         keyword = "NOT EXISTS" if negated else "EXISTS"
         return f"{keyword} (" + " ".join(parts) + " WHERE " + " AND ".join(conds) + ")"
 
+    def literal(self, value: object) -> str:
+        return literal(value, self.d)
+
     def _cond(self, f: Filter, qualify: bool, aliases: dict[str, str] | None = None) -> str:
         c = self.col(f.column, qualify, aliases)
-        if f.op in ("=", "!=", ">", ">=", "<", "<="):
-            op = "<>" if f.op == "!=" else f.op
-            return f"{c} {op} {literal(f.value)}"
-        if f.op in ("in", "not in"):
-            values = ", ".join(literal(v) for v in f.value)
-            return f"{c} {'NOT IN' if f.op == 'not in' else 'IN'} ({values})"
+        if f.op in _COMPARISONS:
+            return f"{c} {_COMPARISONS[f.op]} {self.literal(f.value)}"
+        if f.op in _MEMBERSHIP:
+            return f"{c} {_MEMBERSHIP[f.op]} (" + ", ".join(self.literal(v) for v in f.value) + ")"
+        if f.op in _EMPTINESS:
+            return f"{c} {_EMPTINESS[f.op]}"
         if f.op == "between":
-            return f"{c} BETWEEN {literal(f.value)} AND {literal(f.value2)}"
-        if f.op == "null":
-            return f"{c} IS NULL"
-        if f.op == "not null":
-            return f"{c} IS NOT NULL"
+            return f"{c} BETWEEN {self.literal(f.value)} AND {self.literal(f.value2)}"
         raise CannotBuildError(f"unknown operator {f.op}")
 
-    def _date_conds(self, ref: ColRef, r: object, qualify: bool, aliases: dict[str, str] | None = None) -> list[str]:
+    def _date_conds(self, ref: ColRef, r: DateRange, qualify: bool, aliases: dict[str, str] | None = None) -> list[str]:
         c = self.col(ref, qualify, aliases)
         out = []
-        start = getattr(r, "start", None)
-        end = getattr(r, "end", None)
-        if start is not None:
-            out.append(f"{c} >= {literal(start.isoformat())}")
-        if end is not None:
-            out.append(f"{c} < {literal(end.isoformat())}")
+        if r.start is not None:
+            out.append(f"{c} >= {self.literal(r.start.isoformat())}")
+        if r.end is not None:
+            out.append(f"{c} < {self.literal(r.end.isoformat())}")
         return out
 
     # -- expressions --
@@ -335,50 +189,10 @@ class SqlBuilder:
         return c
 
     def bucket(self, ref: ColRef, unit: str, qualify: bool) -> str:
-        c = self._temporal_expr(ref, qualify)
-        d = self.d
-        if d == "sqlite":
-            return {
-                "day": f"date({c})",
-                "week": f"strftime('%Y-W%W', {c})",
-                "month": f"strftime('%Y-%m', {c})",
-                "year": f"strftime('%Y', {c})",
-                "quarter": f"strftime('%Y', {c}) || '-Q' || ((CAST(strftime('%m', {c}) AS INTEGER) + 2) / 3)",
-            }[unit]
-        if d == "postgresql":
-            return {
-                "day": f"to_char({c}, 'YYYY-MM-DD')",
-                "week": f"to_char({c}, 'IYYY-\"W\"IW')",
-                "month": f"to_char({c}, 'YYYY-MM')",
-                "year": f"to_char({c}, 'YYYY')",
-                "quarter": f"to_char({c}, 'YYYY-\"Q\"Q')",
-            }[unit]
-        if d == "mysql":
-            return {
-                "day": f"DATE_FORMAT({c}, '%Y-%m-%d')",
-                "week": f"DATE_FORMAT({c}, '%x-W%v')",
-                "month": f"DATE_FORMAT({c}, '%Y-%m')",
-                "year": f"DATE_FORMAT({c}, '%Y')",
-                "quarter": f"CONCAT(YEAR({c}), '-Q', QUARTER({c}))",
-            }[unit]
-        return {  # duckdb
-            "day": f"strftime({c}, '%Y-%m-%d')",
-            "week": f"strftime({c}, '%G-W%V')",
-            "month": f"strftime({c}, '%Y-%m')",
-            "year": f"strftime({c}, '%Y')",
-            "quarter": f"strftime({c}, '%Y') || '-Q' || CAST(quarter({c}) AS VARCHAR)",
-        }[unit]
+        return time_bucket(self._temporal_expr(ref, qualify), unit, self.d)
 
     def _days_between(self, start: ColRef, end: ColRef, qualify: bool) -> str:
-        s, e = self._temporal_expr(start, qualify), self._temporal_expr(end, qualify)
-        if self.d == "sqlite":
-            return f"julianday({e}) - julianday({s})"
-        if self.d == "postgresql":  # date - date is an integer in PostgreSQL: subtract timestamps
-            e, s = (x if x.startswith("CAST(") else f"CAST({x} AS TIMESTAMP)" for x in (e, s))
-            return f"EXTRACT(EPOCH FROM ({e} - {s})) / 86400.0"
-        if self.d == "mysql":
-            return f"TIMESTAMPDIFF(SECOND, {s}, {e}) / 86400.0"
-        return f"date_diff('second', {s}, {e}) / 86400.0"
+        return days_between(self._temporal_expr(start, qualify), self._temporal_expr(end, qualify), self.d)
 
     def measure_expr(self, m: Measure, qualify: bool, root: str) -> str:
         if m.agg == "count":
@@ -439,7 +253,7 @@ class SqlBuilder:
             core |= g.tables
             if g.kind == "time" and g.column is not None:
                 core.add(g.column.table)
-        measure_table = _measure_table(m)
+        measure_table = m.own_table
         if m.agg in ("sum", "avg") or m.agg == "percent":
             prefer = measure_table or spec.entity
             core.add(prefer)
@@ -582,21 +396,5 @@ class SqlBuilder:
         return Built("\n".join(lines), [], [], [], root)
 
 
-def _measure_table(m: Measure) -> str | None:
-    if m.column is not None:
-        return m.column.table
-    if m.expr_columns:
-        return m.expr_columns[0].table
-    return m.entity
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-def describe_group(g: Group) -> str:
-    if g.kind == "time":
-        return g.unit or "period"
-    if g.kind == "entity":
-        return entity_name(g.table or "")
-    return (g.column.column if g.column else "").replace("_", " ")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.chat.engines.embedded.lexicon import words_of
-from services.chat.engines.embedded.sql_builder import entity_name, label_columns
+from services.chat.engines.embedded.row_labels import entity_name, label_columns
 from services.chat.engines.schema import Schema, Table
 
 _MONEY = {"amount", "total", "revenue", "sales", "price", "charge", "value", "paid", "fare"}
@@ -21,7 +21,7 @@ def suggestions(schema: Schema, limit: int = 4) -> list[str]:
     fact = next((t for t in tables if any(c.temporal for c in t.columns)), tables[0])
     out = [f"how many {_name(fact)} are there"]
     dim = next((c for c in fact.columns if c.values and 2 <= len(c.values) <= 12 and not fact.fk_for(c.name)), None)
-    if dim is not None:
+    if dim is not None and dim.values:
         out.append(f"{_name(fact)} by {dim.name.replace('_', ' ')}")
         out.append(f"how many {_name(fact)} are {dim.values[0]}")
     money = next(
