@@ -122,7 +122,9 @@ def descriptor_set(out: Path, protos: Path = PROTOS) -> None:
 
 def breaking(ref: str) -> int:
     """buf breaking against the protos of a git revision (built here: buf needs the google/* deps)."""
-    known = subprocess.call(["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    known = subprocess.call(
+        ["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     if known != 0:
         print(f"no revision {ref} in this clone: nothing to compare the protos with, skipped")
         return 0
