@@ -134,3 +134,19 @@ def test_the_index_budget_truncates_but_the_whole_csv_is_still_checked(tmp_path:
     assert parsed.truncated and sum(len(c) for c in parsed.chunks) < 5000 + chunking.CHUNK_CHARS * 2
     err = _refusal(tmp_path, "big.csv", csv_bytes(3000) + b"x\n", ct.CSV)
     assert "line 3002" in err.detail
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_a_csv_reads_back_as_the_table_it_was_parsed_as(tmp_path: Path, delimiter: str) -> None:
+    data = (
+        delimiter.join(["department", "spend"])
+        + "\n"
+        + delimiter.join(["Sales, EMEA", "120.5"]).replace(
+            "Sales, EMEA", '"Sales, EMEA"' if delimiter == "," else "Sales, EMEA"
+        )
+        + "\n"
+    )
+    path = tmp_path / "staged.part"
+    path.write_bytes(data.encode())
+    assert parsers.parse(path, ct.CSV, "spend.csv").chunks  # accepted as CSV
+    assert list(parsers.read_rows(path, ct.CSV, "spend.csv")) == [["department", "spend"], ["Sales, EMEA", "120.5"]]

@@ -70,8 +70,8 @@ def parse_csv(path: Path, filename: str) -> Parsed:
 
 
 def read_csv_rows(path: Path, filename: str) -> Iterator[TableRow]:
-    """The header row first, then the data rows; blank rows are skipped."""
-    for row in csv.reader(text_lines(path, filename)):
+    """The header row first, then the data rows, split on the delimiter the upload was parsed with."""
+    for row in csv.reader(text_lines(path, filename), delimiter=_delimiter(path)):
         if any(cell.strip() for cell in row):
             yield [cell[:MAX_CELL_CHARS] for cell in row]
 
