@@ -16,7 +16,6 @@ import io
 import os
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from devstack.measure import PeakRss, rss
 from devstack.stack import Stack, StackConfig
 from services.chat.settings import ChatSettings
 from services.chat.storage.stores import opened_stores
@@ -95,42 +95,6 @@ def multipart(
     return {"Content-Type": f"multipart/form-data; boundary={boundary}"}, body()
 
 
-def rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-class PeakRss:
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.pids = pids
-        self.peak = {name: 0 for name in pids}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> None:
-        for name, pid in self.pids.items():
-            self.peak[name] = max(self.peak[name], rss(pid))
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._sample()
-            time.sleep(0.005)
-
-    def __enter__(self) -> PeakRss:
-        self._sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mib", type=float, default=30.0, help="file size (at most 30)")
@@ -154,7 +118,8 @@ def main() -> None:
         ).json()["token"]
         assert stack.s3 is not None
         pids = {name: proc.proc.pid for name, proc in stack.procs.items() if proc.proc is not None}
-        pids["seaweedfs"] = stack.s3.pid or 0
+        if stack.s3.pid is not None:
+            pids["seaweedfs"] = stack.s3.pid
         pids["bench client"] = os.getpid()
         minio = stack.s3.client()
 

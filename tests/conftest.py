@@ -7,23 +7,28 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
 
 from devstack.stack import Stack, StackConfig
-from tests.helpers import chat_stores
+from tests.helpers import bearer, chat_stores
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _unavailable(what: str, exc: Exception) -> None:
-    message = f"{what} is not reachable ({exc.__class__.__name__}: {exc})"
+def missing(message: str) -> NoReturn:
+    """Skip the test for want of something outside the repository; with CI=true, fail it instead."""
     if IN_CI:
         pytest.fail(f"{message}; CI=true requires it")
     pytest.skip(message)
+
+
+def _unavailable(what: str, exc: Exception) -> NoReturn:
+    missing(f"{what} is not reachable ({exc.__class__.__name__}: {exc})")
 
 
 @pytest.fixture(scope="session")
@@ -109,9 +114,7 @@ class Org:
         return resp.json()["token"]
 
     def client(self, email: str = "user@example.com") -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url, headers={"Authorization": f"Bearer {self.token(email)}"}, timeout=30
-        )
+        return httpx.Client(base_url=self.base_url, headers=bearer(self.token(email)), timeout=30)
 
 
 def make_org(stack: Stack, name: str = "Test Org") -> Org:

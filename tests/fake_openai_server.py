@@ -38,7 +38,8 @@ class Reply:
     body: Any = None  # answered as a JSON document (with `status`) instead of a stream
     chunked: bool = True  # False: no Transfer-Encoding, the end of the body is the connection closing
     disconnect_after: int | None = None  # drop the connection after this many events
-    delay: float = 0.0  # pause before each event
+    # Send the first event, then hold the rest back until the test sets this event.
+    release_after_first: threading.Event | None = None
     hold: bool = False  # after the events, keep the connection open until the client closes it
 
 
@@ -203,12 +204,12 @@ class FakeOpenAIServer:
             if reply.disconnect_after is not None and i >= reply.disconnect_after:
                 writer.transport.abort()  # no terminating chunk: the body is cut off
                 return
-            if reply.delay:
-                await asyncio.sleep(reply.delay)
             text = event if isinstance(event, str) else f"data: {json.dumps(event)}\n\n"
             data = text.encode()
             writer.write(b"%x\r\n%s\r\n" % (len(data), data) if reply.chunked else data)
             await writer.drain()
+            if i == 0 and reply.release_after_first is not None:
+                await asyncio.to_thread(reply.release_after_first.wait, 60)
         if reply.hold:
             if not await reader.read(1):  # b"": the client closed the connection
                 self.client_gone.set()

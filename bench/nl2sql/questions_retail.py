@@ -7,20 +7,10 @@ type a question explicitly asks for (scored too).
 
 from __future__ import annotations
 
+from devstack.demo_db import TABLES as DEMO_TABLES
+
 TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-ROW_COUNTS = " UNION ALL ".join(
-    f"SELECT '{t}', COUNT(*) FROM {t}"
-    for t in (
-        "regions",
-        "product_categories",
-        "products",
-        "employees",
-        "customers",
-        "orders",
-        "order_items",
-        "support_tickets",
-    )
-)
+ROW_COUNTS = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {t}" for t in DEMO_TABLES)
 LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount))"
 
 QUESTIONS: list[dict] = [

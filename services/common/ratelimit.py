@@ -1,7 +1,7 @@
 """Sliding-window rate limits keyed by a string (usually the JWT's jti).
 
 In memory for one process; in Redis when REDIS_URL is set, so that several
-replicas share one budget (contract §16: limits hold across replicas).
+replicas share one budget (limits hold across replicas, docs/api.md).
 Both read the time from a `clock` (seconds as a float), so tests can move it by hand.
 """
 

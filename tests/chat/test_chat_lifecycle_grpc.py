@@ -8,21 +8,14 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from services.common.errors import from_rpc_error
-from services.common.gen.trellis.v1 import auth_pb2, auth_pb2_grpc, chat_pb2, chat_pb2_grpc
+from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
+from tests.helpers import grpc_metadata
 
 pytestmark = pytest.mark.storage
 
 
-def _token(stack, org, email: str = "grpc@example.com") -> str:
-    with grpc.insecure_channel(stack.chat_target) as channel:
-        resp = auth_pb2_grpc.AuthServiceStub(channel).Authenticate(
-            auth_pb2.AuthenticateRequest(email=email), metadata=[("x-api-key", org.api_key)], timeout=10
-        )
-    return resp.token
-
-
 def test_chat_lifecycle_over_grpc(stack, org) -> None:
-    md = [("authorization", f"Bearer {_token(stack, org)}")]
+    md = grpc_metadata(stack, org.api_key, "grpc@example.com")
     with grpc.insecure_channel(stack.chat_target) as channel:
         chats = chat_pb2_grpc.ChatServiceStub(channel)
         created = chats.CreateChat(chat_pb2.CreateChatRequest(title="Over gRPC"), metadata=md, timeout=10)
@@ -62,7 +55,7 @@ def test_grpc_calls_without_a_valid_token_are_unauthenticated(stack) -> None:
 
 
 def test_rate_limit_status_carries_retry_info(stack, org) -> None:
-    md = [("authorization", f"Bearer {_token(stack, org)}")]
+    md = grpc_metadata(stack, org.api_key, "grpc@example.com")
     with grpc.insecure_channel(stack.chat_target) as channel:
         chats = chat_pb2_grpc.ChatServiceStub(channel)
         for _ in range(20):

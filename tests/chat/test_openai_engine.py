@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine
 
-from devstack.demo_db import create_demo_database
+from devstack.demo_db import TABLES, create_demo_database
 from devstack.ports import free_port
 from services.chat.engines.base import Database, Delta, Note, Status, TurnContext, Viz
 from services.chat.engines.openai.engine import OpenAICompatEngine, OpenAIConfig, openai_engines, parse_models
@@ -29,7 +30,7 @@ from services.common.gen.trellis.v1 import turn_pb2
 from services.common.turn_json import visualization_json
 from tests.conftest import make_org, start_stack
 from tests.fake_openai_server import FakeOpenAIServer, Reply, chunk, text_reply, tool_reply
-from tests.helpers import add_integration
+from tests.helpers import add_integration, chat_messages, create_chat
 from tests.turn_clients import sse_turn
 
 REGION_SQL = (
@@ -154,16 +155,7 @@ async def test_full_loop_on_the_demo_database(server, database, demo_db) -> None
     # The tool results the model received hold the real data.
     (tables,) = tool_messages(server.requests[1])
     listed = {t["table"]: t["columns"] for t in tables["tables"]}
-    assert set(listed) == {
-        "regions",
-        "product_categories",
-        "products",
-        "employees",
-        "customers",
-        "orders",
-        "order_items",
-        "support_tickets",
-    }
+    assert set(listed) == set(TABLES)
     assert "region_id" in listed["customers"]
     _, result = tool_messages(server.requests[2])
     assert result["columns"] == ["region", "customers"]
@@ -342,14 +334,17 @@ async def test_text_before_a_tool_call_streams_and_stays(server, database) -> No
 
 
 async def test_deltas_arrive_while_the_model_streams(server, database) -> None:
-    server.script(text_reply("one two three four", delay=0.3))
+    # The server sends the first word, then waits until the engine has passed it on: an engine that
+    # buffered the answer until the end would stall there and fail with MODEL_UNAVAILABLE.
+    release = threading.Event()
+    server.script(text_reply("one two three four", release_after_first=release))
     engine = make_engine(server.base_url)
-    loop = asyncio.get_running_loop()
-    arrivals = []
+    deltas = []
     async for event in engine.answer(TurnContext(question="count", database=database)):
         if isinstance(event, Delta):
-            arrivals.append(loop.time())
-    assert len(arrivals) == 4 and arrivals[-1] - arrivals[0] > 0.6  # not buffered until the end
+            deltas.append(event.text)
+            release.set()
+    assert deltas == ["one", " two", " three", " four"]
 
 
 async def test_rules_memories_and_history_reach_the_model(server, database) -> None:
@@ -494,8 +489,9 @@ async def test_cancelling_the_turn_closes_the_stream(server, database) -> None:
                 first.set()
 
     task = asyncio.create_task(consume())
+    # Once this wakes up, consume() has gone back into the engine and is suspended there, waiting
+    # on the held stream (the loop only runs this task when that one awaits).
     await asyncio.wait_for(first.wait(), 10)
-    await asyncio.sleep(0.1)  # the engine is now waiting on the stream
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -612,7 +608,7 @@ def test_end_to_end_through_the_gateway(openai_stack, server, demo_db) -> None:
             ("embedded-sql", "Embedded SQL engine"),
             ("scripted-model", "Scripted"),
         ]
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
+        chat = create_chat(http, integration_id=integration)
 
         answer = "North America has the most customers. The table lists every region."
         server.script(tool_reply(("run_sql", {"sql": REGION_SQL}), before="Counting."), text_reply(answer))
@@ -634,7 +630,7 @@ def test_end_to_end_through_the_gateway(openai_stack, server, demo_db) -> None:
         assert tool_messages(server.requests[1])[0]["rows"] == expected  # the real integration's rows
         assert "Retail" in server.requests[0]["json"]["messages"][0]["content"]
 
-        history = http.get(f"/v1/chats/{chat['id']}").json()["messages"]
+        history = chat_messages(http, chat["id"])
         assert history[-1]["content"] == final
         assert history[-1]["metadata"]["model"] == "scripted-model"
         assert history[-1]["metadata"]["sql"] == REGION_SQL
@@ -649,5 +645,5 @@ def test_end_to_end_through_the_gateway(openai_stack, server, demo_db) -> None:
         assert error["error_type"] == "upstream_error"
         # Earlier turns reach the model as history.
         assert [m["role"] for m in server.requests[0]["json"]["messages"]] == ["system", "user", "assistant", "user"]
-        history = http.get(f"/v1/chats/{chat['id']}").json()["messages"]
+        history = chat_messages(http, chat["id"])
         assert history[-1]["role"] == "assistant" and history[-1]["metadata"]["error_code"] == "MODEL_UNAVAILABLE"

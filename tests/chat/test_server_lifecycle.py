@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-import time
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -13,6 +12,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from devstack.ports import free_port
 from devstack.procs import ManagedProcess
 from devstack.stack import ROOT
+from tests.waiting import wait_until
 
 
 def test_sigterm_flips_health_then_exits(tmp_path) -> None:
@@ -48,9 +48,7 @@ def test_sigterm_flips_health_then_exits(tmp_path) -> None:
 
         reader = threading.Thread(target=follow, daemon=True)
         reader.start()
-        deadline = time.monotonic() + 5
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: seen, "the health watch reports the first status")
         proc.signal(signal.SIGTERM)
         assert proc.proc.wait(20) == 0, proc.tail()
         reader.join(5)

@@ -1,4 +1,4 @@
-"""Sliding-window limits, in memory and in Redis (shared across replicas)."""
+"""Sliding-window limits, in memory and in Redis (shared across replicas), on a clock the test moves."""
 
 from __future__ import annotations
 
@@ -10,11 +10,26 @@ from services.common.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from tests.conftest import REDIS_TEST_URL, _unavailable
 
 
+class ManualClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture(params=["memory", "redis"])
 async def limiters(request):
+    """Two limiters that share one budget (the same object in memory; two replicas on Redis) and their clock."""
+    clock = ManualClock()
     if request.param == "memory":
-        shared = MemoryRateLimiter()
-        yield shared, shared
+        shared = MemoryRateLimiter(clock=clock)
+        yield shared, shared, clock
         return
     import redis.asyncio as redis
 
@@ -26,29 +41,34 @@ async def limiters(request):
     finally:
         await probe.aclose()
     # Two clients stand for two replicas of a service.
-    a, b = RedisRateLimiter(REDIS_TEST_URL), RedisRateLimiter(REDIS_TEST_URL)
-    yield a, b
+    a, b = RedisRateLimiter(REDIS_TEST_URL, clock=clock), RedisRateLimiter(REDIS_TEST_URL, clock=clock)
+    yield a, b, clock
     await a.close()
     await b.close()
 
 
 async def test_limit_is_shared_and_reports_retry_after(limiters) -> None:
-    a, b = limiters
+    a, b, clock = limiters
     key = f"test:{uuid.uuid4()}"
     for i in range(5):
         assert await (a if i % 2 else b).hit(key, 5, 60) is None
-    wait = await a.hit(key, 5, 60)
-    assert wait is not None and 1 <= wait <= 60
-    assert await b.hit(key, 5, 60) is not None
+    assert await a.hit(key, 5, 60) == 60  # the oldest event leaves the window in 60 s
+    clock.advance(59.5)
+    assert await b.hit(key, 5, 60) == 1  # half a second left: rounded up to a whole second
     assert await a.hit(f"{key}:other", 5, 60) is None  # keys are independent
 
 
 async def test_window_slides(limiters) -> None:
-    import asyncio
-
-    a, _ = limiters
+    a, _, clock = limiters
     key = f"test:{uuid.uuid4()}"
-    assert await a.hit(key, 1, 0.3) is None
-    assert await a.hit(key, 1, 0.3) is not None
-    await asyncio.sleep(0.35)
-    assert await a.hit(key, 1, 0.3) is None
+    assert await a.hit(key, 2, 60) is None
+    clock.advance(30)
+    assert await a.hit(key, 2, 60) is None
+    assert await a.hit(key, 2, 60) == 30  # refused: both events are in the window
+    clock.advance(30)  # the first event is exactly one window old: it no longer counts
+    assert await a.hit(key, 2, 60) is None
+    assert await a.hit(key, 2, 60) == 30  # the second event (at 30 s) still counts until 90 s
+    clock.advance(29)
+    assert await a.hit(key, 2, 60) == 1
+    clock.advance(1)
+    assert await a.hit(key, 2, 60) is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -42,10 +41,7 @@ def _dump(path: Path) -> list[str]:
 
 
 def test_returns_counts_in_the_thousands(tmp_path: Path) -> None:
-    began = time.perf_counter()
-    counts = create_demo_database(tmp_path / "demo.db", today=TODAY)
-    assert time.perf_counter() - began < 5
-
+    counts = create_demo_database(tmp_path / "demo.db", today=TODAY)  # how long it takes: bench/demo_db.py
     assert list(counts) == list(TABLES)
     connection = sqlite3.connect(tmp_path / "demo.db")
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from devstack.demo import setup_demo
 from devstack.stack import Stack
+from tests.turn_clients import parse_sse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,14 +18,6 @@ def _block(name: str) -> str:
     readme = (ROOT / "README.md").read_text()
     section = readme.split(f"<!-- {name}:begin")[1].split(f"<!-- {name}:end -->")[0]
     return section.split("```bash\n")[1].split("```")[0]
-
-
-def _events(sse: str) -> list[tuple[str, dict]]:
-    out = []
-    for frame in sse.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in frame.splitlines() if not line.startswith(":"))
-        out.append((fields["event"], json.loads(fields["data"])))
-    return out
 
 
 def _grpc_events(text: str) -> list[dict]:
@@ -48,7 +41,7 @@ def test_the_quick_start_asks_a_question_and_streams_the_answer(stack: Stack) ->
     assert done.returncode == 0, done.stderr
     sse, grpc = done.stdout.split("=== grpc\n")
 
-    events = _events(sse)
+    events = parse_sse(sse)
     names = [name for name, _ in events]
     assert names[0] == "chat_metadata" and names[-1] == "message", names
     assert "visualization" in names

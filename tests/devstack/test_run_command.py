@@ -8,12 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import httpx
 
 from devstack.ports import free_port
 from devstack.stack import ROOT
+from tests.waiting import wait_until
 
 
 def _start(env: dict[str, str], log) -> subprocess.Popen:
@@ -25,16 +25,19 @@ def _start(env: dict[str, str], log) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        text = open(log.name).read()
-        if "Press Ctrl-C" in text:
-            return proc
-        if proc.poll() is not None:
-            raise AssertionError(f"run command exited early:\n{text}")
-        time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(f"run command not ready:\n{open(log.name).read()}")
+    try:
+        wait_until(
+            lambda: "Press Ctrl-C" in open(log.name).read() or proc.poll() is not None,
+            "the run command is ready",
+            timeout=120,
+            interval=0.2,
+        )
+    except AssertionError:
+        proc.kill()
+        raise AssertionError(f"run command not ready:\n{open(log.name).read()}") from None
+    if "Press Ctrl-C" not in open(log.name).read():
+        raise AssertionError(f"run command exited early:\n{open(log.name).read()}")
+    return proc
 
 
 def _stop(proc: subprocess.Popen) -> int:

@@ -21,6 +21,7 @@ from urllib3.exceptions import HTTPError
 
 from devstack.ports import free_port, wait_for_port
 from devstack.seaweed import SeaweedS3
+from tests.waiting import wait_until
 
 ACCESS_KEY = "devstack-test"
 SECRET_KEY = "devstack-test-secret-0123456789"
@@ -168,16 +169,19 @@ class SlowStream:
 
     def __init__(self, size: int) -> None:
         self.left = size
+        self.handed_out = 0
 
     def read(self, size: int = -1) -> bytes:
         n = min(self.left, 256 * 1024 if size < 0 else size, 256 * 1024)
         self.left -= n
-        time.sleep(0.02)
+        time.sleep(0.02)  # the slowness is the scenario: about 12 MiB/s
+        self.handed_out += n
         return os.urandom(n)
 
 
 def test_stop_during_upload_then_restart(s3: SeaweedS3) -> None:
-    size = 60 * 1024 * 1024
+    size, part = 60 * 1024 * 1024, 5 * 1024 * 1024
+    stream = SlowStream(size)
     failure: list[Exception] = []
 
     # Without urllib3's retries (about 6 s of backoff per call) the failed upload gives up at once.
@@ -187,13 +191,13 @@ def test_stop_during_upload_then_restart(s3: SeaweedS3) -> None:
 
     def upload() -> None:
         try:
-            client.put_object(s3.bucket, "interrupted.bin", SlowStream(size), size, part_size=5 * 1024 * 1024)
+            client.put_object(s3.bucket, "interrupted.bin", stream, size, part_size=part)
         except (S3Error, HTTPError, OSError) as exc:  # whichever way the connection broke
             failure.append(exc)
 
     worker = threading.Thread(target=upload)
     worker.start()
-    time.sleep(1.5)  # a part or two uploaded, more on the way
+    wait_until(lambda: stream.handed_out > 2 * part, "a part or two are on their way, with more to come")
     s3.stop()
     worker.join(60)
     assert not worker.is_alive()

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from devstack.envoy import Envoy
+from tests.helpers import bearer, make_admin
 
 pytestmark = pytest.mark.storage
 
@@ -25,7 +26,7 @@ def test_chat_lifecycle_through_envoy_matches_the_gateway(stack, org, envoy) -> 
     )
     assert auth.status_code == 200, auth.text
     assert set(auth.json()) == {"token", "member_id", "organization_id", "expires_at"}
-    headers = {"Authorization": f"Bearer {auth.json()['token']}"}
+    headers = bearer(auth.json()["token"])
     via_envoy = httpx.Client(base_url=envoy.url, headers=headers, timeout=30)
     via_gateway = httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30)
     with via_envoy, via_gateway:
@@ -53,7 +54,7 @@ def test_chat_lifecycle_through_envoy_matches_the_gateway(stack, org, envoy) -> 
         gone = via_envoy.delete(f"/v1/chats/{chat['id']}")
         assert gone.status_code == 200 and gone.json() == {"message": "Chat deleted successfully"}
 
-        # DELETE with a JSON body survives the proxy (contract §13.13).
+        # DELETE with a JSON body survives the proxy (docs/api.md).
         rest = [c["id"] for c in via_gateway.get("/v1/chats").json()["chats"]]
         bulk = via_envoy.request("DELETE", "/v1/chats", json={"chat_ids": [*rest, "chat_invalid"]})
         assert bulk.status_code == 200, bulk.text
@@ -67,17 +68,15 @@ def test_envoy_refuses_missing_tokens(envoy) -> None:
 
 
 def test_models_route_transcodes(stack, org, envoy) -> None:
-    headers = {"Authorization": f"Bearer {org.token()}"}
+    headers = bearer(org.token())
     models = httpx.get(f"{envoy.url}/v1/models", headers=headers)
     assert models.status_code == 200
     assert models.json() == httpx.get(f"{stack.gateway_url}/v1/models", headers=headers).json()
 
 
 def test_resource_routes_answer_the_resource_itself_through_envoy(stack, org, envoy) -> None:
-    from tests.helpers import make_admin
-
     make_admin(stack, org.id, "envoy-admin@example.com")
-    headers = {"Authorization": f"Bearer {org.token('envoy-admin@example.com')}"}
+    headers = bearer(org.token("envoy-admin@example.com"))
     with (
         httpx.Client(base_url=envoy.url, headers=headers, timeout=30) as via_envoy,
         httpx.Client(base_url=stack.gateway_url, headers=headers, timeout=30) as via_gateway,

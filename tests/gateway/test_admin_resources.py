@@ -1,11 +1,11 @@
-"""Integrations, memories and organization rules: who may do what (contract §4, §7–§9, §16)."""
+"""Integrations, memories and organization rules: who may do what (docs/api.md)."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.chat.settings import ChatSettings
-from tests.helpers import make_admin
+from tests.helpers import assert_error, create_chat, demo_database_url, make_admin, stack_settings, token_of
+from tests.turn_clients import sse_turn
 
 pytestmark = pytest.mark.storage
 
@@ -19,18 +19,9 @@ def people(stack, org):
     member.close()
 
 
-def _demo_url(stack) -> str:
-    from devstack.demo_db import create_demo_database
-
-    path = ChatSettings.model_validate(stack.service_env()).allowed_integration_dirs()[0] / "retail.db"
-    if not path.exists():
-        create_demo_database(path)
-    return f"sqlite:///{path.resolve()}"
-
-
 def test_integrations_admin_crud_and_member_reads(stack, people, other_org) -> None:
     boss, member = people
-    url = _demo_url(stack)
+    url = demo_database_url(stack)
     created = boss.post("/v1/integrations", json={"display_name": "Sales DB", "type": "database", "url": url})
     assert created.status_code == 200, created.text
     integration = created.json()
@@ -45,7 +36,7 @@ def test_integrations_admin_crud_and_member_reads(stack, people, other_org) -> N
 
     renamed = boss.patch(f"/v1/integrations/{integration['id']}", json={"display_name": "Renamed"})
     assert renamed.json()["display_name"] == "Renamed"
-    chat = member.post("/v1/chats/create", json={"integration_id": integration["id"]}).json()
+    chat = create_chat(member, integration_id=integration["id"])
     with other_org.client() as stranger:
         assert stranger.get("/v1/integrations").json()["integrations"] == []
         assert stranger.post("/v1/chats/create", json={"integration_id": integration["id"]}).status_code == 404
@@ -69,7 +60,8 @@ def test_integrations_admin_crud_and_member_reads(stack, people, other_org) -> N
 def test_refused_integration_urls_name_the_rule(stack, people, url, words) -> None:
     boss, _ = people
     resp = boss.post("/v1/integrations", json={"display_name": "x", "url": url})
-    assert resp.status_code == 400 and resp.json()["code"] == "INVALID_REQUEST" and words in resp.json()["detail"]
+    assert_error(resp, 400, "INVALID_REQUEST")
+    assert words in resp.json()["detail"]
     assert boss.get("/v1/integrations").json()["integrations"] == []
 
 
@@ -89,7 +81,7 @@ def test_own_memories(people) -> None:
     assert empty.status_code == 400 and "content" in empty.json()["detail"]
 
 
-def test_memories_are_private_and_admins_manage_them(people, other_org) -> None:
+def test_memories_are_private_and_admins_manage_them(stack, people, other_org) -> None:
     boss, member = people
     mine = member.post("/v1/user-memories", json={"content": "secret"}).json()
     assert boss.get(f"/v1/user-memories/{mine['id']}").status_code == 404  # not boss's own memory
@@ -112,8 +104,12 @@ def test_memories_are_private_and_admins_manage_them(people, other_org) -> None:
     assert (
         boss.delete(f"/v1/admin/user-memories/{mine['id']}", params={"member_id": mine["member_id"]}).status_code == 204
     )
-    with other_org.client("boss@example.com") as foreign:
-        assert foreign.get("/v1/admin/user-memories", params={"member_id": mine["member_id"]}).status_code in (403, 404)
+    theirs = {"member_id": mine["member_id"]}
+    with other_org.client("boss@example.com") as foreign:  # not an admin of the other organization
+        assert_error(foreign.get("/v1/admin/user-memories", params=theirs), 403, "FORBIDDEN")
+    make_admin(stack, other_org.id, "boss@example.com")
+    with other_org.client("boss@example.com") as foreign:  # an admin, but of the other organization
+        assert_error(foreign.get("/v1/admin/user-memories", params=theirs), 404, "NOT_FOUND")
 
 
 def test_organization_rules_are_admin_only(stack, people, other_org) -> None:
@@ -138,17 +134,15 @@ def test_updating_an_integration_refreshes_its_schema(stack, people) -> None:
     import sqlite3
 
     boss, member = people
-    folder = ChatSettings.model_validate(stack.service_env()).allowed_integration_dirs()[0]
+    folder = stack_settings(stack).allowed_integration_dirs()[0]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"evolving-{id(people)}.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE gadgets (id INTEGER PRIMARY KEY, name TEXT)")
         conn.executemany("INSERT INTO gadgets (name) VALUES (?)", [("a",), ("b",)])
     integration = boss.post("/v1/integrations", json={"display_name": "Evolving", "url": f"sqlite:///{path}"}).json()
-    chat = member.post("/v1/chats/create", json={"integration_id": integration["id"]}).json()["id"]
-    token = member.headers["Authorization"].removeprefix("Bearer ")
-    from tests.turn_clients import sse_turn
-
+    chat = create_chat(member, integration_id=integration["id"])["id"]
+    token = token_of(member)
     assert (
         "2 rows"
         in sse_turn(stack.gateway_url, token, {"chat_id": chat, "message": "how many gadgets"})[1][-1][1]["content"]

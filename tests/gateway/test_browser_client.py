@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -12,23 +11,19 @@ from pathlib import Path
 import jwt
 import pytest
 
-from tests.conftest import make_org, start_stack
-from tests.helpers import add_integration
+from tests.conftest import make_org, missing, start_stack
+from tests.helpers import chat_messages, demo_chat, token_of
 
 pytestmark = pytest.mark.storage
 
 SCRIPT = Path(__file__).with_name("browser_client.mjs")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")  # as tests/conftest.py
 
 
 @pytest.fixture(scope="session")
 def node() -> str:
     path = shutil.which("node")
     if path is None:
-        message = "Node.js (`node`) is not on PATH: the browser-style fetch client cannot run"
-        if IN_CI:
-            pytest.fail(f"{message}; CI=true requires it")
-        pytest.skip(message)
+        missing("Node.js (`node`) is not on PATH: the browser-style fetch client cannot run")
     return path
 
 
@@ -45,17 +40,14 @@ def run_client(node: str, base_url: str, token: str, chat_id: str, question: str
 
 
 def test_browser_client_reads_a_whole_turn(node, stack, org) -> None:
-    integration = add_integration(stack, org.id)
-    with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
-        token = http.headers["Authorization"].removeprefix("Bearer ")
-        code, out, stderr = run_client(node, stack.gateway_url, token, chat["id"], "show regions")
+    with demo_chat(stack, org) as (http, chat_id):
+        code, out, stderr = run_client(node, stack.gateway_url, token_of(http), chat_id, "show regions")
         assert code == 0, f"exit {code}: {stderr} {out}"
         assert out["status"] == 200 and out["error"] is None
 
         events = [(e["event"], e["data"]) for e in out["events"]]
         names = [name for name, _ in events]
-        assert names[0] == "chat_metadata" and events[0][1]["id"] == chat["id"]
+        assert names[0] == "chat_metadata" and events[0][1]["id"] == chat_id
         assert events[1] == ("processing", {"status": "starting"})
         assert names[-1] == "message" and names.count("message") == 1 and "error" not in names
         assert set(names) <= {"chat_metadata", "processing", "visualization", "text_delta", "message"}
@@ -72,7 +64,7 @@ def test_browser_client_reads_a_whole_turn(node, stack, org) -> None:
         assert len(table["id"]) == 10 and table["id"].isalnum()
         assert names.index("visualization") < names.index("message")
 
-        history = http.get(f"/v1/chats/{chat['id']}").json()["messages"]
+        history = chat_messages(http, chat_id)
         assert [m["role"] for m in history] == ["user", "assistant"]
         assert history[0]["id"] == events[0][1]["user_message_id"] and history[0]["content"] == "show regions"
         assert history[1]["id"] == message["id"] and history[1]["content"] == message["content"]
@@ -89,18 +81,16 @@ def _wrong_token(kind: str, real: str) -> str:
 
 @pytest.mark.parametrize("kind", ["garbage", "wrong_signature"])
 def test_browser_client_reports_http_401(node, stack, org, kind) -> None:
-    integration = add_integration(stack, org.id)
-    with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
-        token = _wrong_token(kind, http.headers["Authorization"].removeprefix("Bearer "))
-        code, out, stderr = run_client(node, stack.gateway_url, token, chat["id"], "show regions")
+    with demo_chat(stack, org) as (http, chat_id):
+        token = _wrong_token(kind, token_of(http))
+        code, out, stderr = run_client(node, stack.gateway_url, token, chat_id, "show regions")
         assert code != 0
         assert out["status"] == 401 and out["events"] == [] and out["message"] is None
         assert out["error"]["kind"] == "http" and out["error"]["status"] == 401
         assert out["error"]["body"]["code"] == "UNAUTHENTICATED"
         assert "HTTP 401" in stderr and "UNAUTHENTICATED" in stderr
         # Nothing was stored for the refused turn.
-        assert http.get(f"/v1/chats/{chat['id']}").json()["messages"] == []
+        assert chat_messages(http, chat_id) == []
 
 
 @pytest.fixture(scope="module")
@@ -112,16 +102,14 @@ def keepalive_stack(node, request, tmp_path_factory) -> Iterator:
 
 def test_browser_client_ignores_keepalive_comments(node, keepalive_stack) -> None:
     org = make_org(keepalive_stack)
-    integration = add_integration(keepalive_stack, org.id)
-    with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
-        token = http.headers["Authorization"].removeprefix("Bearer ")
-        code, out, stderr = run_client(node, keepalive_stack.gateway_url, token, chat["id"], "which tables are there")
+    with demo_chat(keepalive_stack, org) as (http, chat_id):
+        question = "which tables are there"
+        code, out, stderr = run_client(node, keepalive_stack.gateway_url, token_of(http), chat_id, question)
         assert code == 0, f"exit {code}: {stderr} {out}"
         assert out["comments"] > 0  # keepalives did arrive, between events
         names = [e["event"] for e in out["events"]]
         assert names[0] == "chat_metadata" and names[-1] == "message" and names.count("message") == 1
         assert set(names) <= {"chat_metadata", "processing", "visualization", "text_delta", "message"}
         assert out["deltas"] == out["message"]["content"]
-        history = http.get(f"/v1/chats/{chat['id']}").json()["messages"]
+        history = chat_messages(http, chat_id)
         assert history[-1]["id"] == out["message"]["id"] and history[-1]["content"] == out["deltas"]

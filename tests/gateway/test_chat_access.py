@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import assert_error, create_chat
+
 pytestmark = pytest.mark.storage
 
 ROUTES = [
@@ -21,11 +23,11 @@ def test_foreign_chat_is_not_found_on_every_route(org, other_org, who) -> None:
         org.client("intruder@example.com") if who == "same org, other member" else other_org.client("owner@example.com")
     )
     with owner, intruder:
-        chat = owner.post("/v1/chats/create", json={"title": "Private"}).json()
+        chat = create_chat(owner, title="Private")
         for method, path, body in ROUTES:
             resp = intruder.request(method, path.format(id=chat["id"]), json=body)
-            assert resp.status_code == 404, (method, path, resp.text)
-            assert resp.json()["code"] == "CHAT_NOT_FOUND" and resp.json()["detail"] == "Chat not found"
+            assert_error(resp, 404, "CHAT_NOT_FOUND")
+            assert resp.json()["detail"] == "Chat not found"
         bulk = intruder.request("DELETE", "/v1/chats", json={"chat_ids": [chat["id"]]})
         assert bulk.status_code == 200
         assert bulk.json() == {"deleted": [], "not_found": [chat["id"]], "deleted_count": 0}
@@ -39,14 +41,13 @@ def test_missing_and_malformed_ids_are_not_found(org) -> None:
         for chat_id in ("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "chat_abc123", "%27%3B--"):
             for method, path, body in ROUTES:
                 resp = http.request(method, path.format(id=chat_id), json=body)
-                assert resp.status_code == 404, (method, path, chat_id)
-                assert resp.json()["code"] == "CHAT_NOT_FOUND"
+                assert_error(resp, 404, "CHAT_NOT_FOUND")
 
 
 def test_bulk_delete_reports_malformed_missing_and_foreign_ids(org, other_org) -> None:
     with org.client() as mine, other_org.client() as theirs:
-        own = [mine.post("/v1/chats/create").json()["id"] for _ in range(2)]
-        foreign = theirs.post("/v1/chats/create").json()["id"]
+        own = [create_chat(mine)["id"] for _ in range(2)]
+        foreign = create_chat(theirs)["id"]
         missing = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
         resp = mine.request(
             "DELETE", "/v1/chats", json={"chat_ids": [own[0], "chat_invalid", foreign, missing, own[1]]}

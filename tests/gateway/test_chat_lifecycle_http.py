@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+import httpx
 import pytest
 
+from tests.helpers import add_integration, assert_error, bearer, create_chat, iso_datetime
+
 pytestmark = pytest.mark.storage
-
-
-def _iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def test_chat_lifecycle_over_http(org) -> None:
@@ -23,9 +20,9 @@ def test_chat_lifecycle_over_http(org) -> None:
         assert set(chat) >= {"id", "organization_id", "member_id", "title", "created_at"}
         assert chat["title"] == "Revenue questions"
         assert chat["organization_id"] == org.id
-        assert _iso(chat["created_at"]).tzinfo is not None
+        assert iso_datetime(chat["created_at"]).tzinfo is not None
 
-        untitled = http.post("/v1/chats/create").json()
+        untitled = create_chat(http)
         assert untitled["title"].startswith("Chat ")  # timestamp-based default
 
         listing = http.get("/v1/chats").json()
@@ -41,7 +38,7 @@ def test_chat_lifecycle_over_http(org) -> None:
         assert renamed.status_code == 200
         assert renamed.json()["title"] == "Renamed" and set(renamed.json()) >= {"id", "preview", "timestamp"}
 
-        got = http.get(f"/v1/chats/{chat['id']}", headers={"Authorization": f"Bearer {auth}"}).json()
+        got = http.get(f"/v1/chats/{chat['id']}", headers=bearer(auth)).json()
         assert got["id"] == chat["id"] and got["title"] == "Renamed" and got["messages"] == []
 
         deleted = http.delete(f"/v1/chats/{chat['id']}")
@@ -55,11 +52,11 @@ def test_chat_lifecycle_over_http(org) -> None:
 
 def test_rename_needs_a_title(org) -> None:
     with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"title": "Keep me"}).json()
+        chat = create_chat(http, title="Keep me")
         for body in ({}, {"title": "   "}, {"title": 5}):
             resp = http.put(f"/v1/chats/{chat['id']}", json=body)
-            assert resp.status_code == 400, body
-            assert resp.json()["code"] == "INVALID_REQUEST" and "title" in resp.json()["detail"]
+            assert_error(resp, 400, "INVALID_REQUEST")
+            assert "title" in resp.json()["detail"]
         assert http.get(f"/v1/chats/{chat['id']}").json()["title"] == "Keep me"
 
 
@@ -67,41 +64,32 @@ def test_bad_bodies_are_400_with_the_contract_error_shape(org) -> None:
     with org.client() as http:
         for content in (b"{not json", b"[1, 2]"):
             resp = http.post("/v1/chats/create", content=content, headers={"Content-Type": "application/json"})
-            assert resp.status_code == 400
-            body = resp.json()
-            assert body["code"] == "INVALID_REQUEST" and body["detail"] and body["debug_id"]
+            assert_error(resp, 400, "INVALID_REQUEST")
         resp = http.request("DELETE", "/v1/chats", json={"chat_ids": []})
-        assert resp.status_code == 400 and "chat_ids" in resp.json()["detail"]
+        assert "chat_ids" in assert_error(resp, 400, "INVALID_REQUEST")["detail"]
         resp = http.get("/v1/chats", params={"page": "two"})
-        assert resp.status_code == 400 and "page" in resp.json()["detail"]
+        assert "page" in assert_error(resp, 400, "INVALID_REQUEST")["detail"]
 
 
 def test_unknown_integration_is_refused(org, other_org, stack) -> None:
-    from tests.helpers import add_integration
-
     foreign = add_integration(stack, other_org.id)
     with org.client() as http:
         for integration_id in ("not-a-uuid", "6ba7b810-9dad-11d1-80b4-00c04fd430c8", foreign):
             resp = http.post("/v1/chats/create", json={"integration_id": integration_id})
-            assert resp.status_code == 404
-            assert resp.json()["code"] == "INTEGRATION_NOT_FOUND"
+            assert_error(resp, 404, "INTEGRATION_NOT_FOUND")
         assert http.get("/v1/chats").json()["total"] == 0
         own = add_integration(stack, org.id)
-        chat = http.post("/v1/chats/create", json={"integration_id": own}).json()
+        chat = create_chat(http, integration_id=own)
         assert chat["integration_id"] == own
         assert http.get(f"/v1/chats/{chat['id']}").json()["integration_id"] == own
 
 
 def test_unknown_route_uses_the_error_shape(stack) -> None:
-    import httpx
-
     resp = httpx.get(f"{stack.gateway_url}/v1/nothing-here")
-    assert resp.status_code == 404 and resp.json()["code"] == "NOT_FOUND"
+    assert_error(resp, 404, "NOT_FOUND")
 
 
 def test_healthz_reports_each_service(stack) -> None:
-    import httpx
-
     resp = httpx.get(f"{stack.gateway_url}/healthz")
     assert resp.status_code == 200
     assert resp.json() == {"status": "ok", "services": {"chat": "SERVING", "upload": "SERVING"}}

@@ -6,6 +6,7 @@ import httpx
 from starlette.routing import Route
 
 from services.gateway.app import create_app
+from tests.helpers import assert_error
 
 PUBLIC = {"/healthz", "/v1/authenticate"}
 
@@ -38,5 +39,4 @@ def test_every_route_refuses_missing_and_forged_tokens(stack) -> None:
                 }
             )
             resp = httpx.request(method, url, headers=headers, json={"chat_id": fake_id, "message": "x"})
-            assert resp.status_code == 401, (method, path, resp.status_code, resp.text[:200])
-            assert resp.json()["code"] == "UNAUTHENTICATED"
+            assert_error(resp, 401, "UNAUTHENTICATED")

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import make_org, start_stack
+from tests.helpers import assert_error, create_chat
 
 
 def test_21st_create_in_a_minute_is_429_with_retry_after(org) -> None:
@@ -56,10 +57,9 @@ def capped_stack(request, tmp_path_factory) -> Iterator:
 def test_open_chat_cap_is_409_until_a_chat_is_deleted(capped_stack) -> None:
     org = make_org(capped_stack)
     with org.client() as http:
-        ids = [http.post("/v1/chats/create").json()["id"] for _ in range(3)]
+        ids = [create_chat(http)["id"] for _ in range(3)]
         resp = http.post("/v1/chats/create", json={"title": "fourth"})
-        assert resp.status_code == 409
-        assert resp.json()["code"] == "OPEN_CHAT_CAP"
+        assert_error(resp, 409, "OPEN_CHAT_CAP")
         assert http.get("/v1/chats").json()["total"] == 3
         assert http.delete(f"/v1/chats/{ids[0]}").status_code == 200
         assert http.post("/v1/chats/create", json={"title": "fourth"}).status_code == 200
@@ -72,9 +72,8 @@ def test_a_service_that_is_down_is_503_upstream_unavailable(capped_stack) -> Non
     # This stack runs without the Upload service: the gateway must say so, not hang or 500.
     org = make_org(capped_stack)
     with org.client() as http:
-        chat = http.post("/v1/chats/create").json()
+        chat = create_chat(http)
         resp = http.get(f"/v1/chats/{chat['id']}/uploads")
-    assert resp.status_code == 503
-    assert resp.json()["code"] == "UPSTREAM_UNAVAILABLE"
+    assert_error(resp, 503, "UPSTREAM_UNAVAILABLE")
     health = httpx.get(f"{capped_stack.gateway_url}/healthz")
     assert health.status_code == 503 and health.json()["services"]["chat"] == "SERVING"

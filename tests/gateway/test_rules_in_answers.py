@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import add_integration, make_admin
+from tests.helpers import add_integration, create_chat, make_admin, token_of
 from tests.turn_clients import sse_turn
 
 pytestmark = pytest.mark.storage
@@ -14,8 +14,8 @@ def test_a_rule_to_cite_the_source_is_honoured(stack, org) -> None:
     make_admin(stack, org.id, "boss@example.com")
     integration = add_integration(stack, org.id)
     with org.client("boss@example.com") as boss, org.client("member@example.com") as member:
-        chat = member.post("/v1/chats/create", json={"integration_id": integration}).json()["id"]
-        token = member.headers["Authorization"].removeprefix("Bearer ")
+        chat = create_chat(member, integration_id=integration)["id"]
+        token = token_of(member)
         _, before = sse_turn(stack.gateway_url, token, {"chat_id": chat, "message": "how many orders"})
         assert "Source:" not in before[-1][1]["content"]
         rule = boss.post("/v1/organization-rules", json={"content": "Always cite the data source of figures."})

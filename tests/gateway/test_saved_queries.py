@@ -1,36 +1,19 @@
-"""Saved queries over HTTP through the gateway (contract §5, §16): admin CRUD, member reads, isolation."""
+"""Saved queries over HTTP through the gateway (docs/api.md): admin CRUD, member reads, isolation."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
-from tests.helpers import make_admin
+from tests.helpers import assert_error, bearer_metadata, iso_datetime, make_admin
 
 pytestmark = pytest.mark.storage
 
 SQL = "SELECT region, SUM(total) FROM orders WHERE EXTRACT(year FROM created_at) = {{year}} GROUP BY region"
 
 
-def _admin(stack, org, email: str = "boss@example.com") -> str:
-    return make_admin(stack, org.id, email)
-
-
-def _iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _error(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert body["code"] == code and body["detail"] and body["debug_id"], body
-    return body
-
-
 def test_admin_crud_over_http(stack, org) -> None:
-    boss_id = _admin(stack, org)
-    deputy_id = _admin(stack, org, "deputy@example.com")
+    boss_id = make_admin(stack, org.id, "boss@example.com")
+    deputy_id = make_admin(stack, org.id, "deputy@example.com")
     with org.client("boss@example.com") as boss, org.client("deputy@example.com") as deputy:
         created = boss.post(
             "/v1/queries",
@@ -62,7 +45,7 @@ def test_admin_crud_over_http(stack, org) -> None:
         assert query["sql"] == SQL and query["parameters"] == ["year"]
         assert query["keywords"] == ["revenue", "region"] and query["description"] == "Yearly split"
         assert query["last_updated_by"] == boss_id and query["last_updated_by_name"] == "boss@example.com"
-        assert query["created_at"] == query["updated_at"] and _iso(query["created_at"]).tzinfo is not None
+        assert query["created_at"] == query["updated_at"] and iso_datetime(query["created_at"]).tzinfo is not None
         qid = query["id"]
 
         assert boss.get("/v1/queries").json() == {"queries": [query]}
@@ -79,7 +62,7 @@ def test_admin_crud_over_http(stack, org) -> None:
         assert updated["prompt"] == query["prompt"] and updated["keywords"] == ["revenue", "region"]
         assert updated["description"] == "Yearly split"
         assert updated["last_updated_by"] == deputy_id and updated["last_updated_by_name"] == "deputy@example.com"
-        assert _iso(updated["updated_at"]) > _iso(updated["created_at"])
+        assert iso_datetime(updated["updated_at"]) > iso_datetime(updated["created_at"])
         assert updated["created_at"] == query["created_at"]
 
         cleared = boss.patch(f"/v1/queries/{qid}", json={"keywords": []}).json()
@@ -91,13 +74,13 @@ def test_admin_crud_over_http(stack, org) -> None:
 
         deleted = boss.delete(f"/v1/queries/{qid}")
         assert deleted.status_code == 204 and deleted.content == b""
-        _error(boss.get(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
-        _error(boss.delete(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
+        assert_error(boss.get(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
+        assert_error(boss.delete(f"/v1/queries/{qid}"), 404, "NOT_FOUND")
         assert boss.get("/v1/queries").json() == {"queries": []}
 
 
 def test_prompt_only_queries_and_the_old_query_field(stack, org) -> None:
-    _admin(stack, org)
+    make_admin(stack, org.id, "boss@example.com")
     with org.client("boss@example.com") as boss:
         query = boss.post("/v1/queries", json={"title": "Ask", "prompt": "Who bought most?"}).json()
         assert query["sql"] is None and query["parameters"] == [] and query["keywords"] == []
@@ -109,40 +92,40 @@ def test_prompt_only_queries_and_the_old_query_field(stack, org) -> None:
 
 
 def test_members_read_but_only_admins_write(stack, org) -> None:
-    _admin(stack, org)
+    make_admin(stack, org.id, "boss@example.com")
     with org.client("boss@example.com") as boss, org.client("member@example.com") as member:
         query = boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELECT {{x}}"}).json()
         assert member.get("/v1/queries").json() == {"queries": [query]}
         assert member.get(f"/v1/queries/{query['id']}").json() == query
 
-        body = _error(member.post("/v1/queries", json={"title": "Mine", "prompt": "P"}), 403, "FORBIDDEN")
+        body = assert_error(member.post("/v1/queries", json={"title": "Mine", "prompt": "P"}), 403, "FORBIDDEN")
         assert body["detail"] == "Admin privileges required"
-        _error(member.patch(f"/v1/queries/{query['id']}", json={"title": "Mine"}), 403, "FORBIDDEN")
-        _error(member.delete(f"/v1/queries/{query['id']}"), 403, "FORBIDDEN")
+        assert_error(member.patch(f"/v1/queries/{query['id']}", json={"title": "Mine"}), 403, "FORBIDDEN")
+        assert_error(member.delete(f"/v1/queries/{query['id']}"), 403, "FORBIDDEN")
         assert boss.get("/v1/queries").json() == {"queries": [query]}
 
 
 def test_a_demoted_admin_loses_write_access_at_once(stack, org) -> None:
-    _admin(stack, org, "former@example.com")
+    make_admin(stack, org.id, "former@example.com")
     with org.client("former@example.com") as former:
         assert former.post("/v1/queries", json={"title": "T", "prompt": "P"}).status_code == 200
         make_admin(stack, org.id, "former@example.com", admin=False)
         # Same token: the role is read from the database, not from the JWT.
-        _error(former.post("/v1/queries", json={"title": "T2", "prompt": "P"}), 403, "FORBIDDEN")
+        assert_error(former.post("/v1/queries", json={"title": "T2", "prompt": "P"}), 403, "FORBIDDEN")
 
 
 def test_another_organizations_query_is_not_found(stack, org, other_org) -> None:
-    _admin(stack, org)
-    _admin(stack, other_org)
+    make_admin(stack, org.id, "boss@example.com")
+    make_admin(stack, other_org.id, "boss@example.com")
     with org.client("boss@example.com") as ours, other_org.client("boss@example.com") as theirs:
         query = ours.post("/v1/queries", json={"title": "Ours", "prompt": "P"}).json()
         assert theirs.get("/v1/queries").json() == {"queries": []}
-        _error(theirs.get(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
-        _error(theirs.patch(f"/v1/queries/{query['id']}", json={"title": "Theirs"}), 404, "NOT_FOUND")
-        _error(theirs.delete(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
+        assert_error(theirs.get(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
+        assert_error(theirs.patch(f"/v1/queries/{query['id']}", json={"title": "Theirs"}), 404, "NOT_FOUND")
+        assert_error(theirs.delete(f"/v1/queries/{query['id']}"), 404, "NOT_FOUND")
         assert ours.get(f"/v1/queries/{query['id']}").json() == query
         for bad in ("not-a-uuid", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"):
-            body = _error(ours.get(f"/v1/queries/{bad}"), 404, "NOT_FOUND")
+            body = assert_error(ours.get(f"/v1/queries/{bad}"), 404, "NOT_FOUND")
             assert body["detail"] == "Saved query not found"
 
 
@@ -160,17 +143,17 @@ def test_another_organizations_query_is_not_found(stack, org, other_org) -> None
     ],
 )
 def test_unsafe_sql_is_refused_at_save_time_and_nothing_is_stored(stack, org, sql) -> None:
-    _admin(stack, org)
+    make_admin(stack, org.id, "boss@example.com")
     with org.client("boss@example.com") as boss:
-        _error(boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": sql}), 400, "UNSAFE_SQL")
+        assert_error(boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": sql}), 400, "UNSAFE_SQL")
         assert boss.get("/v1/queries").json() == {"queries": []}
         query = boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELECT 1"}).json()
-        _error(boss.patch(f"/v1/queries/{query['id']}", json={"sql": sql}), 400, "UNSAFE_SQL")
+        assert_error(boss.patch(f"/v1/queries/{query['id']}", json={"sql": sql}), 400, "UNSAFE_SQL")
         assert boss.get(f"/v1/queries/{query['id']}").json() == query
 
 
 def test_invalid_bodies_are_400_naming_the_field(stack, org) -> None:
-    _admin(stack, org)
+    make_admin(stack, org.id, "boss@example.com")
     with org.client("boss@example.com") as boss:
         for body, field in (
             ({"prompt": "P"}, "title"),
@@ -181,18 +164,20 @@ def test_invalid_bodies_are_400_naming_the_field(stack, org) -> None:
             ({"title": "T", "prompt": "P", "keywords": "revenue"}, "keywords"),
             ({"title": "T", "prompt": "P", "sql": 42}, "sql"),
         ):
-            detail = _error(boss.post("/v1/queries", json=body), 400, "INVALID_REQUEST")["detail"]
+            detail = assert_error(boss.post("/v1/queries", json=body), 400, "INVALID_REQUEST")["detail"]
             assert field in detail, (body, detail)
-        body = _error(
+        body = assert_error(
             boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": 'SELECT "{{col}}" FROM t'}),
             400,
             "INVALID_REQUEST",
         )
         assert "identifier" in body["detail"]
-        _error(boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELEC 1"}), 400, "QUERY_FAILED")
+        assert_error(
+            boss.post("/v1/queries", json={"title": "T", "prompt": "P", "sql": "SELEC 1"}), 400, "QUERY_FAILED"
+        )
         query = boss.post("/v1/queries", json={"title": "T", "prompt": "P"}).json()
-        _error(boss.patch(f"/v1/queries/{query['id']}", json={"title": None}), 400, "INVALID_REQUEST")
-        _error(boss.patch(f"/v1/queries/{query['id']}", json={"prompt": " "}), 400, "INVALID_REQUEST")
+        assert_error(boss.patch(f"/v1/queries/{query['id']}", json={"title": None}), 400, "INVALID_REQUEST")
+        assert_error(boss.patch(f"/v1/queries/{query['id']}", json={"prompt": " "}), 400, "INVALID_REQUEST")
         assert boss.get("/v1/queries").json() == {"queries": [query]}
 
 
@@ -201,7 +186,7 @@ def test_requests_without_a_token_are_401(stack) -> None:
 
     for method, path in (("GET", "/v1/queries"), ("POST", "/v1/queries"), ("DELETE", "/v1/queries/x")):
         resp = httpx.request(method, f"{stack.gateway_url}{path}", json={})
-        assert resp.status_code == 401 and resp.json()["code"] == "UNAUTHENTICATED"
+        assert_error(resp, 401, "UNAUTHENTICATED")
 
 
 def test_saved_queries_over_grpc_with_and_without_a_mask(stack, org) -> None:
@@ -212,8 +197,8 @@ def test_saved_queries_over_grpc_with_and_without_a_mask(stack, org) -> None:
     from services.common.gen.trellis.v1 import saved_query_pb2 as pb
     from services.common.gen.trellis.v1 import saved_query_pb2_grpc
 
-    _admin(stack, org)
-    md = [("authorization", f"Bearer {org.token('boss@example.com')}")]
+    make_admin(stack, org.id, "boss@example.com")
+    md = bearer_metadata(org.token("boss@example.com"))
     with grpc.insecure_channel(stack.chat_target) as channel:
         stub = saved_query_pb2_grpc.SavedQueryServiceStub(channel)
         created = stub.CreateSavedQuery(

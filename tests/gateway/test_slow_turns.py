@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 
 import grpc
-import httpx
 import pytest
-from websockets.sync.client import connect
 
 from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
 from tests.conftest import make_org, start_stack
-from tests.helpers import add_integration
-from tests.turn_clients import parse_sse, ws_collect, ws_url
+from tests.helpers import bearer_metadata, chat_messages, demo_chat
+from tests.turn_clients import open_ws, parse_sse, sse_stream, sse_turn, ws_collect, ws_recv
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.storage
 QUESTION = "which tables are there"  # the longest answer the engine gives: ~40 deltas
@@ -36,25 +34,17 @@ def slow_stack(request, tmp_path_factory) -> Iterator:
 @pytest.fixture
 def chat(slow_stack):
     org = make_org(slow_stack)
-    integration = add_integration(slow_stack, org.id)
-    http = org.client()
-    chat_id = http.post("/v1/chats/create", json={"integration_id": integration}).json()["id"]
-    yield org, http, chat_id
-    http.close()
-
-
-def _history(http, chat_id: str) -> list[dict]:
-    return http.get(f"/v1/chats/{chat_id}").json()["messages"]
+    with demo_chat(slow_stack, org) as (http, chat_id):
+        yield org, http, chat_id
 
 
 def test_interrupt_mid_turn_persists_the_partial_answer(slow_stack, chat) -> None:
     org, http, chat_id = chat
-    with connect(ws_url(slow_stack.gateway_url), additional_headers={"Authorization": f"Bearer {org.token()}"}) as ws:
-        json.loads(ws.recv(10))
+    with open_ws(slow_stack.gateway_url, org.token()) as ws:
         ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
         deltas = []
         while len(deltas) < 5:
-            frame = json.loads(ws.recv(10))
+            frame = ws_recv(ws)
             if frame["event"] == "text_delta":
                 deltas.append(frame["data"]["content"])
         ws.send(json.dumps({"action": "interrupt", "chat_id": chat_id}))
@@ -62,8 +52,8 @@ def test_interrupt_mid_turn_persists_the_partial_answer(slow_stack, chat) -> Non
         assert rest[-1] == ("interrupted", {"status": "interrupted"})
         assert "message" not in [name for name, _ in rest]
         ws.send(json.dumps({"action": "ping"}))
-        assert json.loads(ws.recv(10))["event"] == "pong"
-    history = _history(http, chat_id)
+        assert ws_recv(ws)["event"] == "pong"
+    history = chat_messages(http, chat_id)
     assert [m["role"] for m in history] == ["user", "assistant"]
     partial = history[1]
     assert partial["metadata"]["interrupted"] is True
@@ -72,39 +62,35 @@ def test_interrupt_mid_turn_persists_the_partial_answer(slow_stack, chat) -> Non
 
 def test_sse_client_disconnect_cancels_the_work(slow_stack, chat) -> None:
     org, http, chat_id = chat
-    headers = {"Authorization": f"Bearer {org.token()}"}
-    with httpx.stream(
-        "POST",
-        f"{slow_stack.gateway_url}/v1/chats",
-        headers=headers,
-        json={"chat_id": chat_id, "message": QUESTION},
-        timeout=30,
-    ) as resp:
+    with sse_stream(slow_stack.gateway_url, org.token(), {"chat_id": chat_id, "message": QUESTION}) as resp:
         seen = ""
         for chunk in resp.iter_text():
             seen += chunk
             if seen.count("event: text_delta") >= 3:
                 break  # hang up mid-answer
-    time.sleep(3)  # longer than the whole answer would take
-    history = _history(http, chat_id)
+
+    def answer_stored() -> list[dict] | None:
+        messages = chat_messages(http, chat_id)
+        return messages if len(messages) >= 2 else None
+
+    history = wait_until(answer_stored, "the cut-off answer is stored")
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert history[1]["metadata"].get("interrupted") is True
     full_answer_words = 30
     assert len(history[1]["content"].split()) < full_answer_words  # the engine stopped, it did not finish
-    time.sleep(1)
-    assert _history(http, chat_id) == history  # nothing finished in the background
+    # The same question again, to the end: by then the first answer would have finished too, had
+    # its work gone on in the background.
+    _, events = sse_turn(slow_stack.gateway_url, org.token(), {"chat_id": chat_id, "message": QUESTION})
+    assert events[-1][0] == "message" and len(events[-1][1]["content"].split()) >= full_answer_words
+    after = chat_messages(http, chat_id)
+    assert after[:2] == history  # nothing finished in the background
+    assert [m["role"] for m in after[2:]] == ["user", "assistant"]
 
 
 def test_sse_sends_keepalive_comments_in_single_writes(slow_stack, chat) -> None:
     org, _, chat_id = chat
     chunks = []
-    with httpx.stream(
-        "POST",
-        f"{slow_stack.gateway_url}/v1/chats",
-        headers={"Authorization": f"Bearer {org.token()}"},
-        json={"chat_id": chat_id, "message": QUESTION},
-        timeout=30,
-    ) as resp:
+    with sse_stream(slow_stack.gateway_url, org.token(), {"chat_id": chat_id, "message": QUESTION}) as resp:
         for chunk in resp.iter_raw():
             chunks.append(chunk.decode())
     text = "".join(chunks)
@@ -117,27 +103,23 @@ def test_sse_sends_keepalive_comments_in_single_writes(slow_stack, chat) -> None
 
 def test_heartbeats_and_one_turn_per_socket(slow_stack, chat) -> None:
     org, http, chat_id = chat
-    with connect(
-        ws_url(slow_stack.gateway_url, "?heartbeat=1"), additional_headers={"Authorization": f"Bearer {org.token()}"}
-    ) as ws:
-        json.loads(ws.recv(10))
+    with open_ws(slow_stack.gateway_url, org.token(), "?heartbeat=1") as ws:
         ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
         ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": "another"}))
         events = []
         while not events or events[-1][0] != "message":
-            frame = json.loads(ws.recv(10))
+            frame = ws_recv(ws)
             events.append((frame["event"], frame["data"]))
     errors = [data for name, data in events if name == "error"]
     assert [e["code"] for e in errors] == ["TURN_IN_PROGRESS"]
     beats = [data for name, data in events if name == "heartbeat"]
     assert beats and all("ts" in b for b in beats)
-    assert [m["role"] for m in _history(http, chat_id)] == ["user", "assistant"]  # the second send did nothing
+    assert [m["role"] for m in chat_messages(http, chat_id)] == ["user", "assistant"]  # the second send did nothing
 
 
 def test_no_heartbeat_without_opting_in(slow_stack, chat) -> None:
     org, _, chat_id = chat
-    with connect(ws_url(slow_stack.gateway_url), additional_headers={"Authorization": f"Bearer {org.token()}"}) as ws:
-        json.loads(ws.recv(10))
+    with open_ws(slow_stack.gateway_url, org.token()) as ws:
         ws.send(json.dumps({"action": "send_message", "chat_id": chat_id, "message": QUESTION}))
         assert "heartbeat" not in [name for name, _ in ws_collect(ws)]
 
@@ -150,7 +132,7 @@ def _turn_in_thread(stack, org, chat_id: str, result: list) -> tuple[threading.T
         with grpc.insecure_channel(stack.chat_target) as channel:
             stream = chat_pb2_grpc.ChatServiceStub(channel).SendMessage(
                 chat_pb2.SendMessageRequest(chat_id=chat_id, message=QUESTION),
-                metadata=[("authorization", f"Bearer {org.token()}")],
+                metadata=bearer_metadata(org.token()),
                 timeout=60,
             )
             try:
@@ -175,7 +157,7 @@ def test_sigterm_drains_an_in_flight_turn(slow_stack, chat) -> None:
     slow_stack.restart("chat")  # SIGTERM mid-answer, wait for exit, start again
     reader.join(30)
     assert result[-1] == "message", result  # the stream finished before the process exited
-    assert [m["role"] for m in _history(http, chat_id)] == ["user", "assistant"]
+    assert [m["role"] for m in chat_messages(http, chat_id)] == ["user", "assistant"]
 
 
 def test_a_crash_mid_turn_leaves_a_consistent_history(slow_stack, chat) -> None:
@@ -185,6 +167,6 @@ def test_a_crash_mid_turn_leaves_a_consistent_history(slow_stack, chat) -> None:
     slow_stack.restart("chat", kill=True, env={"TURN_RECOVERY_GRACE_SECONDS": "0"})
     reader.join(30)
     assert result[-1] != "message"  # the process died mid-answer
-    history = _history(http, chat_id)
+    history = chat_messages(http, chat_id)
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert history[1]["metadata"]["interrupted"] is True and history[1]["metadata"]["error_code"] == "INTERNAL"

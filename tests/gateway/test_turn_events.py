@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import add_integration
+from tests.helpers import add_integration, chat_messages, create_chat, demo_chat
 from tests.turn_clients import grpc_turn, sse_turn, ws_turn
 
 pytestmark = pytest.mark.storage
@@ -52,12 +52,12 @@ def test_same_sequence_over_grpc_sse_and_websocket(stack, org, question) -> None
     shapes = {}
     with org.client() as http:
         for transport in ("grpc", "sse", "ws"):
-            chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
+            chat = create_chat(http, integration_id=integration)
             events = _turn(transport, stack, token, {"chat_id": chat["id"], "message": question})
             _check_order(events)
             assert events[0][1]["id"] == chat["id"]
             shapes[transport] = _shape(events)
-            history = http.get(f"/v1/chats/{chat['id']}").json()["messages"]
+            history = chat_messages(http, chat["id"])
             assert [m["role"] for m in history] == ["user", "assistant"]
             assert history[0]["id"] == events[0][1]["user_message_id"] and history[0]["content"] == question
             assert history[1]["id"] == events[-1][1]["id"] and history[1]["content"] == events[-1][1]["content"]
@@ -67,20 +67,16 @@ def test_same_sequence_over_grpc_sse_and_websocket(stack, org, question) -> None
 
 
 def test_answers_use_the_real_database(stack, org) -> None:
-    integration = add_integration(stack, org.id)
-    with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
-        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat["id"], "message": "how many orders"})
+    with demo_chat(stack, org) as (_, chat_id):
+        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat_id, "message": "how many orders"})
         assert "**orders** table has 4,000 rows" in events[-1][1]["content"]
-        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat["id"], "message": "show regions"})
+        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat_id, "message": "show regions"})
         table = next(data for name, data in events if name == "visualization")
         assert table["type"] == "table" and table["headers"] == ["id", "name"] and len(table["rows"]) == 4
         assert len(table["id"]) == 10 and table["id"].isalnum() and table["id"].lower() == table["id"]
 
 
 def test_a_question_it_cannot_map_gets_suggestions(stack, org) -> None:
-    integration = add_integration(stack, org.id)
-    with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": integration}).json()
-        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat["id"], "message": "why is the sky blue"})
+    with demo_chat(stack, org) as (_, chat_id):
+        _, events = sse_turn(stack.gateway_url, org.token(), {"chat_id": chat_id, "message": "why is the sky blue"})
     assert events[-1][0] == "message" and "I can answer questions such as" in events[-1][1]["content"]

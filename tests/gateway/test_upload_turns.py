@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.helpers import add_integration
+from tests.helpers import add_integration, assert_error, chat_messages, create_chat, post_files, token_of
 from tests.turn_clients import sse_turn
 from tests.upload.samples import xlsx_bytes
 
@@ -15,7 +15,7 @@ SALES_CSV = b"region,amount,units\nNorth,1200.50,3\nSouth,800,2\nEast,99.50,1\nW
 
 
 def _upload(http, chat: str, name: str, data: bytes, mime: str) -> dict:
-    resp = http.post("/v1/chats/uploads", data={"chat_id": chat}, files=[("files", (name, data, mime))])
+    resp = post_files(http, chat, (name, data, mime))
     assert resp.status_code == 200, resp.text
     return resp.json()["uploads"][0]
 
@@ -23,7 +23,7 @@ def _upload(http, chat: str, name: str, data: bytes, mime: str) -> dict:
 def test_attached_csv_is_linked_shown_and_answered_from(stack, org) -> None:
     token = org.token()
     with org.client() as http:
-        chat = http.post("/v1/chats/create", json={"integration_id": add_integration(stack, org.id)}).json()["id"]
+        chat = create_chat(http, integration_id=add_integration(stack, org.id))["id"]
         upload = _upload(http, chat, "sales.csv", SALES_CSV, "text/csv")
         assert upload["message_id"] is None
         resp, events = sse_turn(
@@ -37,7 +37,7 @@ def test_attached_csv_is_linked_shown_and_answered_from(stack, org) -> None:
         )
         assert resp.status_code == 200 and events[-1][0] == "message", events
         assert "2,500" in events[-1][1]["content"]  # 1200.50 + 800 + 99.50 + 400
-        history = http.get(f"/v1/chats/{chat}").json()["messages"]
+        history = chat_messages(http, chat)
         user = history[0]
         assert user["id"] == events[0][1]["user_message_id"]
         [meta] = user["metadata"]["uploads"]
@@ -60,7 +60,7 @@ def test_attached_spreadsheet_without_a_database(stack, org) -> None:
     token = org.token()
     rows = [["Product", "Revenue"], ["Widget", 10], ["Gadget", 32], ["Doohickey", 8]]
     with org.client() as http:
-        chat = http.post("/v1/chats/create").json()["id"]
+        chat = create_chat(http)["id"]
         upload = _upload(
             http,
             chat,
@@ -78,27 +78,27 @@ def test_attached_spreadsheet_without_a_database(stack, org) -> None:
 def test_uploads_of_another_chat_or_member_cannot_be_attached(stack, org) -> None:
     token = org.token("owner@example.com")
     with org.client("owner@example.com") as owner, org.client("other@example.com") as other:
-        chat_a = owner.post("/v1/chats/create").json()["id"]
-        chat_b = owner.post("/v1/chats/create").json()["id"]
+        chat_a = create_chat(owner)["id"]
+        chat_b = create_chat(owner)["id"]
         upload = _upload(owner, chat_a, "sales.csv", SALES_CSV, "text/csv")
         resp, _ = sse_turn(stack.gateway_url, token, {"chat_id": chat_b, "message": "x", "upload_ids": [upload["id"]]})
-        assert resp.status_code == 404 and resp.json()["code"] == "NOT_FOUND"
-        other_chat = other.post("/v1/chats/create").json()["id"]
+        assert_error(resp, 404, "NOT_FOUND")
+        other_chat = create_chat(other)["id"]
         resp, _ = sse_turn(
             stack.gateway_url,
-            other.headers["Authorization"].removeprefix("Bearer "),
+            token_of(other),
             {"chat_id": other_chat, "message": "x", "upload_ids": [upload["id"]]},
         )
         assert resp.status_code == 404
         resp, _ = sse_turn(stack.gateway_url, token, {"chat_id": chat_a, "message": "x", "upload_ids": ["nope"]})
         assert resp.status_code == 404
-        assert owner.get(f"/v1/chats/{chat_b}").json()["messages"] == []
+        assert chat_messages(owner, chat_b) == []
         assert owner.get(f"/v1/chats/{chat_a}/uploads").json()["uploads"][0]["message_id"] is None
 
 
 def test_deleting_a_chat_deletes_its_uploads(stack, org) -> None:
     with org.client() as http:
-        chats = [http.post("/v1/chats/create").json()["id"] for _ in range(3)]
+        chats = [create_chat(http)["id"] for _ in range(3)]
         uploads = [_upload(http, chat, "sales.csv", SALES_CSV, "text/csv") for chat in chats]
         assert httpx.get(uploads[0]["presigned_url"]).status_code == 200
         assert http.delete(f"/v1/chats/{chats[0]}").status_code == 200

@@ -7,14 +7,14 @@ and started again here.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
+from devstack.measure import PeakRss
 from tests.conftest import make_org, start_stack
+from tests.helpers import assert_error, create_chat
 from tests.upload.helpers import multipart, stored_objects, upload_rows
 from tests.upload.samples import big_csv, csv_bytes
 
@@ -30,43 +30,6 @@ def own_stack(request, tmp_path_factory) -> Iterator:
     yield from start_stack(request, tmp_path_factory.mktemp("uploads-streaming"))
 
 
-def _rss(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmRSS for {pid}")
-
-
-class PeakRss:
-    """Samples the resident memory of some processes every few milliseconds while active."""
-
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.pids = pids
-        self.peak = {name: 0 for name in pids}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, pid in self.pids.items():
-                self.peak[name] = max(self.peak[name], _rss(pid))
-            time.sleep(0.003)
-
-    def __enter__(self) -> PeakRss:
-        self._run_once()
-        self._thread.start()
-        return self
-
-    def _run_once(self) -> None:
-        for name, pid in self.pids.items():
-            self.peak[name] = max(self.peak[name], _rss(pid))
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._run_once()
-
-
 def _upload(http: httpx.Client, chat: str, name: str, data: bytes) -> httpx.Response:
     headers, body = multipart([("chat_id", None, None, chat.encode()), ("files", name, "text/csv", data)])
     return http.post("/v1/chats/uploads", content=body, headers=headers, timeout=120)
@@ -78,10 +41,10 @@ def test_memory_does_not_grow_with_file_size(own_stack) -> None:
     small, large = big_csv(1 * MiB), big_csv(30 * MiB)
     peaks = {}
     with org.client() as http:
-        chat = http.post("/v1/chats/create").json()["id"]
+        chat = create_chat(http)["id"]
         assert _upload(http, chat, "warm-up.csv", csv_bytes()).status_code == 200  # imports, pools, first chunks
         for label, data in (("1 MiB", small), ("30 MiB", large)):
-            with PeakRss(pids) as rss:
+            with PeakRss(pids, interval=0.003) as rss:
                 resp = _upload(http, chat, f"{label}.csv", data)
             assert resp.status_code == 200, resp.text
             assert httpx.get(resp.json()["uploads"][0]["presigned_url"]).content == data
@@ -109,15 +72,14 @@ def test_storage_stopped_mid_upload_is_503_and_keeps_nothing(own_stack) -> None:
 
     try:
         with org.client() as http:
-            chat = http.post("/v1/chats/create").json()["id"]
+            chat = create_chat(http)["id"]
             headers, body = multipart(
                 [("chat_id", None, None, chat.encode()), ("files", "cut.csv", "text/csv", big_csv(12 * MiB))],
                 on_sent=stop_s3_midway,
             )
             resp = http.post("/v1/chats/uploads", content=body, headers=headers, timeout=120)
             assert stopped.is_set()
-            assert resp.status_code == 503, resp.text
-            assert resp.json()["code"] == "STORAGE_UNAVAILABLE"
+            assert_error(resp, 503, "STORAGE_UNAVAILABLE")
             assert resp.headers["Retry-After"] and resp.json()["retry_after_seconds"] >= 1
             assert http.get(f"/v1/chats/{chat}/uploads").json()["uploads"] == []
             assert upload_rows(own_stack, org.id) == 0

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-import grpc
 from sqlalchemy import text
 
 from devstack.stack import Stack
 from services.common.database import make_engine
-from services.common.gen.trellis.v1 import auth_pb2, auth_pb2_grpc
 from services.upload.settings import UploadSettings
 
 Part = tuple[str, str | None, str | None, bytes]  # name, filename, content type, data
@@ -31,15 +28,6 @@ def pending_multipart_uploads(stack: Stack, org_id: str) -> list[str]:
     return [u.object_name for u in client._list_multipart_uploads(stack.s3.bucket, prefix=f"{org_id}/").uploads]
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    """Poll `condition` until it holds; fail naming `what` once `timeout` seconds have passed."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting until {what}")
-        time.sleep(0.05)
-
-
 def upload_rows(stack: Stack, org_id: str) -> int:
     """Rows of the organization in the Upload service's own table (and its chunks)."""
     settings = UploadSettings.model_validate(stack.service_env())
@@ -55,14 +43,6 @@ def upload_rows(stack: Stack, org_id: str) -> int:
     finally:
         engine.dispose()
     return uploads + chunks
-
-
-def grpc_token(stack: Stack, api_key: str, email: str) -> list[tuple[str, str]]:
-    with grpc.insecure_channel(stack.chat_target) as channel:
-        resp = auth_pb2_grpc.AuthServiceStub(channel).Authenticate(
-            auth_pb2.AuthenticateRequest(email=email), metadata=[("x-api-key", api_key)], timeout=10
-        )
-    return [("authorization", f"Bearer {resp.token}")]
 
 
 def multipart(

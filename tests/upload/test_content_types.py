@@ -1,4 +1,4 @@
-"""The type of a file comes from its content; a specific declared type must agree (contract §16)."""
+"""The type of a file comes from its content; a specific declared type must agree (docs/api.md)."""
 
 from __future__ import annotations
 

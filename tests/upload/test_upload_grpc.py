@@ -12,8 +12,10 @@ import pytest
 from services.common.errors import from_rpc_error
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
 from services.upload.storage.object_storage import PART_SIZE
-from tests.upload.helpers import grpc_token, pending_multipart_uploads, stored_objects, upload_rows, wait_until
+from tests.helpers import grpc_metadata
+from tests.upload.helpers import pending_multipart_uploads, stored_objects, upload_rows
 from tests.upload.samples import big_csv, pdf_bytes
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.storage
 MiB = 1024 * 1024
@@ -65,9 +67,9 @@ def uploads(stack, org):
 
 def test_search_get_and_link(stack, org, other_org, uploads) -> None:
     chat, csv_id, pdf_id = uploads
-    owner = grpc_token(stack, org.api_key, "owner@example.com")
-    colleague = grpc_token(stack, org.api_key, "colleague@example.com")
-    outsider = grpc_token(stack, other_org.api_key, "owner@example.com")
+    owner = grpc_metadata(stack, org.api_key, "owner@example.com")
+    colleague = grpc_metadata(stack, org.api_key, "colleague@example.com")
+    outsider = grpc_metadata(stack, other_org.api_key, "owner@example.com")
     with grpc.insecure_channel(stack.upload_target) as channel:
         svc = upload_pb2_grpc.UploadServiceStub(channel)
 
@@ -122,8 +124,8 @@ def test_search_get_and_link(stack, org, other_org, uploads) -> None:
 
 
 def test_upload_file_over_grpc(stack, org) -> None:
-    owner = grpc_token(stack, org.api_key, "owner@example.com")
-    other = grpc_token(stack, org.api_key, "other@example.com")
+    owner = grpc_metadata(stack, org.api_key, "owner@example.com")
+    other = grpc_metadata(stack, org.api_key, "other@example.com")
     with org.client("owner@example.com") as http:
         chat = http.post("/v1/chats/create").json()["id"]
     with grpc.insecure_channel(stack.upload_target) as channel:
@@ -155,7 +157,7 @@ def test_upload_file_over_grpc(stack, org) -> None:
 
 
 def test_a_cancelled_stream_leaves_nothing_behind(stack, org) -> None:
-    owner = grpc_token(stack, org.api_key, "owner@example.com")
+    owner = grpc_metadata(stack, org.api_key, "owner@example.com")
     with org.client("owner@example.com") as http:
         chat = http.post("/v1/chats/create").json()["id"]
     data = big_csv(12 * MiB)

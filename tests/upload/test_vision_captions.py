@@ -11,7 +11,7 @@ import pytest
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
 from tests.conftest import make_org, start_stack
 from tests.fake_openai_server import FakeOpenAIServer, Reply
-from tests.upload.helpers import grpc_token
+from tests.helpers import grpc_metadata
 from tests.upload.samples import png_bytes
 
 
@@ -37,7 +37,7 @@ def _passages(stack, org, chat: str, query: str) -> list[str]:
     with grpc.insecure_channel(stack.upload_target) as channel:
         resp = upload_pb2_grpc.UploadServiceStub(channel).SearchUploadChunks(
             upload_pb2.SearchUploadChunksRequest(chat_id=chat, query=query),
-            metadata=grpc_token(stack, org.api_key, "user@example.com"),
+            metadata=grpc_metadata(stack, org.api_key, "user@example.com"),
             timeout=10,
         )
     return [c.text for c in resp.chunks]

@@ -19,13 +19,13 @@ async def create_chat(request: Request) -> Response:
 
 
 async def list_chats(request: Request) -> Response:
+    caller = authenticate(request)
     raw = request.query_params.get("page", "1")
     try:
         page = int(raw)
     except ValueError:
         raise ApiError("INVALID_REQUEST", "page: must be an integer") from None
     page = min(max(page, 1), 1_000_000)
-    caller = authenticate(request)
     return json_response(await caller.unary(caller.clients.chat.ListChats, chat_pb2.ListChatsRequest(page=page)))
 
 

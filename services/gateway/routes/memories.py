@@ -70,10 +70,10 @@ async def admin_update(request: Request) -> Response:
 
 
 async def admin_delete(request: Request) -> Response:
+    caller = authenticate(request)
     member_id = request.query_params.get("member_id", "")
     if not member_id and request.headers.get("content-length", "0") != "0":
         member_id = str((await read_json(request)).get("member_id") or "")
-    caller = authenticate(request)  # after the body, as before: a malformed body is a 400 even without a token
     req = pb.DeleteMemberMemoryRequest(memory_id=_id(request), member_id=member_id)
     await caller.unary(caller.clients.admin_memories.DeleteMemberMemory, req)
     return Response(status_code=204)
