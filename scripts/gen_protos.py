@@ -4,7 +4,8 @@ python scripts/gen_protos.py            # regenerate services/common/gen
 python scripts/gen_protos.py --check    # fail if the committed code drifts from protos/
 python scripts/gen_protos.py --lint     # buf lint (google/api imports from the installed wheel)
 python scripts/gen_protos.py --descriptor-set OUT.binpb   # for Envoy's grpc_json_transcoder
-python scripts/gen_protos.py --breaking HEAD~1  # buf breaking (FILE rules) against a git revision
+python scripts/gen_protos.py --breaking HEAD~1  # buf breaking (FILE rules) against a git revision; a
+                                                # deliberate break needs a `Proto-Breaking: <why>` trailer
 """
 
 from __future__ import annotations
@@ -136,8 +137,17 @@ def breaking(ref: str) -> int:
         descriptor_set(current)
         config = '{"version": "v2", "breaking": {"use": ["FILE"]}}'  # buf.yaml's breaking rules
         code = buf(["breaking", str(current), "--against", str(against), "--exclude-imports", "--config", config])
-    print(f"protos are wire- and source-compatible with {ref}" if code == 0 else f"breaking changes since {ref}")
-    return code
+    if code == 0:
+        print(f"protos are wire- and source-compatible with {ref}")
+        return 0
+    # A deliberate break (e.g. internal RPCs moved to their own service) is declared in the commit.
+    message = subprocess.run(["git", "log", "-1", "--format=%B"], cwd=ROOT, capture_output=True, text=True).stdout
+    reason = re.search(r"^Proto-Breaking: (.+)$", message, flags=re.M)
+    if reason:
+        print(f"breaking changes since {ref}, declared in the commit: {reason.group(1)}")
+        return 0
+    print(f"breaking changes since {ref}: fix them, or declare them with a `Proto-Breaking: <why>` commit trailer")
+    return 1
 
 
 def main() -> int:
