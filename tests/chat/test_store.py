@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,52 @@ def test_open_chat_cap(stores) -> None:
         stores.chats.create_chat(org.id, member.id, "c", None, cap=2)
     assert info.value.code == "OPEN_CHAT_CAP"
     assert stores.chats.list_chats(org.id, member.id, 1)[1] == 2
+
+
+def test_concurrent_appends_to_one_chat_all_commit_in_order(stores) -> None:
+    org, member = _member(stores)
+    chat = stores.chats.create_chat(org.id, member.id, "busy", None, cap=10)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(8):
+                stores.chats.append_message(chat.id, "user", f"{n}-{i}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    messages = stores.chats.messages(chat.id)
+    assert sorted(m.content for m in messages) == sorted(f"{n}-{i}" for n in range(6) for i in range(8))
+    assert [m.seq for m in messages] == list(range(1, 49))
+
+
+def test_a_chat_runs_one_turn_at_a_time_and_a_crashed_turn_goes_stale(stores) -> None:
+    org, member = _member(stores)
+    chat = stores.chats.create_chat(org.id, member.id, "c", None, cap=10)
+    long_ago = utcnow() - timedelta(hours=1)
+    assert stores.chats.claim_turn(chat.id, "t1", long_ago)
+    assert not stores.chats.claim_turn(chat.id, "t2", long_ago)
+    stores.chats.release_turn(chat.id, "t2")  # not the holder: no effect
+    assert not stores.chats.claim_turn(chat.id, "t2", long_ago)
+    assert stores.chats.claim_turn(chat.id, "t2", utcnow() + timedelta(seconds=1))  # t1 is stale by then
+    stores.chats.release_turn(chat.id, "t2")
+    assert stores.chats.claim_turn(chat.id, "t3", long_ago)
+
+
+def test_recovery_finds_every_unanswered_question_not_only_the_last(stores) -> None:
+    org, member = _member(stores)
+    chat = stores.chats.create_chat(org.id, member.id, "c", None, cap=10)
+    crashed = stores.chats.append_message(chat.id, "user", "asked before a crash")
+    stores.chats.append_message(chat.id, "user", "asked after the restart")
+    stores.chats.append_message(chat.id, "assistant", "answered")
+    last = stores.chats.append_message(chat.id, "user", "asked, then another crash")
+    found = stores.chats.dangling_user_turns(utcnow() + timedelta(seconds=1))
+    assert sorted((m.id, ends) for m, ends in found) == sorted([(crashed.id, False), (last.id, True)])
+    stores.chats.update_meta(crashed.id, {"unanswered": True})
+    assert [m.id for m, _ in stores.chats.dangling_user_turns(utcnow() + timedelta(seconds=1))] == [last.id]

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, delete, select, update
 
 from services.chat.storage.models import Chat, Message
 from services.common.database import utcnow
@@ -152,9 +153,17 @@ class ChatStore:
         return deleted, not_found
 
     def append_message(self, chat_id: str, role: str, content: str, meta: dict[str, Any] | None = None) -> Message:
-        """Append at the end of the chat (seq = last + 1) and mark the chat active."""
-        for _ in range(5):
+        """Append at the end of the chat (seq = last + 1) and mark the chat active.
+
+        Writers of one chat queue on its row lock (PostgreSQL); where there is none (SQLite) two may
+        pick the same seq, and the loser's insert hits the unique (chat_id, seq) key, rolls back and
+        takes the next one. Either way a committed message is never lost.
+        """
+        for _ in range(10):
             with Session(self.engine, expire_on_commit=False) as s:
+                chat = s.exec(select(Chat).where(col(Chat.id) == chat_id).with_for_update()).first()
+                if chat is None:
+                    raise ApiError("CHAT_NOT_FOUND", "Chat not found")
                 last = s.exec(select(func.max(Message.seq)).where(Message.chat_id == chat_id)).one()
                 now = utcnow()
                 msg = Message(
@@ -166,18 +175,38 @@ class ChatStore:
                     meta=meta or {},
                     created_at=now,
                 )
-                s.add(msg)
-                chat = s.get(Chat, chat_id)
-                if chat is None:
-                    raise ApiError("CHAT_NOT_FOUND", "Chat not found")
                 chat.last_activity_at = now
+                s.add(msg)
                 s.add(chat)
                 try:
                     s.commit()
                     return msg
                 except IntegrityError:
-                    s.rollback()  # another turn took this seq: retry with the next one
+                    s.rollback()  # another writer took this seq: retry with the next one
         raise ApiError("INTERNAL", "Could not append the message: too much concurrent activity on this chat")
+
+    # --- one turn per chat ---------------------------------------------------------------
+
+    def claim_turn(self, chat_id: str, turn_id: str, stale_before: datetime) -> bool:
+        """Mark `turn_id` as the chat's running turn unless another one runs (and is not stale)."""
+        with Session(self.engine) as s:
+            free = col(Chat.active_turn_id).is_(None) | (col(Chat.active_turn_started_at) < stale_before)
+            result = s.exec(
+                update(Chat)
+                .where(col(Chat.id) == chat_id, free)
+                .values(active_turn_id=turn_id, active_turn_started_at=utcnow())
+            )
+            s.commit()
+            return bool(result.rowcount)
+
+    def release_turn(self, chat_id: str, turn_id: str) -> None:
+        with Session(self.engine) as s:
+            s.exec(
+                update(Chat)
+                .where(col(Chat.id) == chat_id, col(Chat.active_turn_id) == turn_id)
+                .values(active_turn_id=None, active_turn_started_at=None)
+            )
+            s.commit()
 
     def owned_message(self, org_id: str, member_id: str, message_id: str, chat_id: str | None = None) -> Message:
         key = canonical_uuid(message_id)
@@ -214,16 +243,28 @@ class ChatStore:
             s.commit()
             return msg
 
-    def dangling_user_turns(self, older_than: datetime) -> list[Message]:
-        """User messages that end their chat with no answer after them, from before `older_than`."""
+    def dangling_user_turns(self, older_than: datetime) -> list[tuple[Message, bool]]:
+        """User messages from before `older_than` with no answer right after them, not yet recovered.
+
+        Each comes with whether it ends its chat (then an answer can still follow it) or a later
+        message follows it (a crash, then another turn: it can only be marked).
+        """
         with Session(self.engine, expire_on_commit=False) as s:
-            last = select(Message.chat_id, func.max(Message.seq).label("seq")).group_by(Message.chat_id).subquery()
+            after = aliased(Message)
             stmt = (
-                select(Message)
-                .join(last, (col(Message.chat_id) == last.c.chat_id) & (col(Message.seq) == last.c.seq))
-                .where(Message.role == "user", Message.created_at < older_than)
+                select(Message, after)
+                .join(
+                    after,
+                    (col(after.chat_id) == col(Message.chat_id)) & (col(after.seq) == col(Message.seq) + 1),
+                    isouter=True,
+                )
+                .where(
+                    Message.role == "user",
+                    col(Message.created_at) < older_than,
+                    col(after.id).is_(None) | (col(after.role) == "user"),
+                )
             )
-            return list(s.exec(stmt).all())
+            return [(msg, nxt is None) for msg, nxt in s.exec(stmt).all() if not msg.meta.get("unanswered")]
 
     def touch(self, chat_id: str, when: datetime | None = None) -> None:
         with Session(self.engine) as s:

@@ -78,6 +78,11 @@ class Chat(SQLModel, table=True):
     source_type: str = Field(default="database", max_length=16)
     created_at: datetime = _ts()
     last_activity_at: datetime = _ts()
+    # The turn running in this chat (one at a time, across replicas); stale after a crash.
+    active_turn_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    active_turn_started_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class Message(SQLModel, table=True):

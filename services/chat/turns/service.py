@@ -32,6 +32,7 @@ from services.chat.turns.saved_query import prepare_saved_sql, saved_query_event
 from services.common.database import run_sync, utcnow
 from services.common.errors import CODES, ApiError
 from services.common.gen.trellis.v1 import chat_pb2, turn_pb2
+from services.common.ids import new_id
 from services.common.jwt_tokens import Principal
 from services.common.ratelimit import RateLimiter
 from services.common.turn_json import visualization_json
@@ -222,6 +223,21 @@ class TurnService:
     # --- the stream ------------------------------------------------------------------------
 
     async def run(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
+        """The turn's events; refused with TURN_IN_PROGRESS (before any event) while another one runs."""
+        turn_id = new_id()
+        # A turn older than its timeout (plus a margin) was left by a crashed process: not blocking.
+        stale_before = utcnow() - timedelta(seconds=self._turn_timeout + 30)
+        if not await run_sync(self._chats.claim_turn, turn.chat.id, turn_id, stale_before):
+            await _close(turn.source)
+            raise ApiError("TURN_IN_PROGRESS", "An answer is still being written in this chat: retry when it ends")
+        try:
+            async for event in self._events(turn):
+                yield event
+        finally:
+            # Synchronous: on cancellation this task may not get to await anything any more.
+            self._chats.release_turn(turn.chat.id, turn_id)
+
+    async def _events(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
         if turn.edit_of is not None:
             # Destructive by contract: later messages go before the new answer streams.
             await run_sync(self._chats.delete_from, turn.edit_of)
@@ -303,10 +319,13 @@ class TurnService:
     def recover_dangling(self, grace: timedelta) -> int:
         """Close turns a crashed process left without an answer (older than `grace`)."""
         count = 0
-        for msg in self._chats.dangling_user_turns(utcnow() - grace):
-            self._chats.append_message(
-                msg.chat_id, "assistant", "", {"interrupted": True, "error_code": "INTERNAL", "recovered": True}
-            )
+        for msg, ends_chat in self._chats.dangling_user_turns(utcnow() - grace):
+            if ends_chat:
+                self._chats.append_message(
+                    msg.chat_id, "assistant", "", {"interrupted": True, "error_code": "INTERNAL", "recovered": True}
+                )
+            else:  # a later turn followed it: the question stays, marked as never answered
+                self._chats.update_meta(msg.id, {"unanswered": True, "error_code": "INTERNAL", "recovered": True})
             count += 1
         return count
 
