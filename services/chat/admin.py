@@ -4,6 +4,13 @@
     python -m services.chat.admin create-api-key --org ORG_ID       # the key is printed once
     python -m services.chat.admin create-member --org ORG_ID --email a@b.c --admin
     python -m services.chat.admin create-integration --org ORG_ID --name "Sales" --url sqlite:///path.db
+    python -m services.chat.admin list-api-keys --org ORG_ID
+    python -m services.chat.admin revoke-api-key --org ORG_ID --id KEY_ID   # its tokens stop working
+    python -m services.chat.admin remove-member --org ORG_ID --email a@b.c   # with their chats
+    python -m services.chat.admin delete-org --org ORG_ID                     # with everything it owns
+
+Revoking a key, removing a member or deleting an organization refuses the tokens they hold within
+TOKEN_CHECK_CACHE_SECONDS (default 5 s).
 
 It works on the Chat service's database (DATABASE_URL / CHAT_DATABASE_URL, DATA_DIR).
 """
@@ -56,6 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--org", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--url", required=True, help="SQLAlchemy URL")
+    p = sub.add_parser("list-api-keys", help="an organization's API keys: id, prefix, name, created, revoked")
+    p.add_argument("--org", required=True)
+    p = sub.add_parser("revoke-api-key", help="revoke an API key and every token it issued")
+    p.add_argument("--org", required=True)
+    p.add_argument("--id", required=True, help="the key's id (see list-api-keys)")
+    p = sub.add_parser("remove-member", help="delete a member, their chats and memories; their tokens stop working")
+    p.add_argument("--org", required=True)
+    p.add_argument("--email", required=True)
+    p = sub.add_parser("delete-org", help="delete an organization and everything it owns")
+    p.add_argument("--org", required=True)
     args = parser.parse_args(argv)
 
     settings = ChatSettings()
@@ -81,9 +98,27 @@ def _run(args: argparse.Namespace, settings: ChatSettings, stores: Stores) -> in
         elif args.command == "create-integration":
             integration = create_integration(stores, settings, args.org, args.name, args.url)
             print(integration.id)
+        elif args.command == "list-api-keys":
+            for row in stores.organizations.list_api_keys(args.org):
+                revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
+                print(f"{row.id} {row.key_prefix}… {row.name or '-'} {row.created_at.isoformat()} revoked={revoked}")
+        elif args.command == "revoke-api-key":
+            return _done(stores.organizations.revoke_api_key(args.org, args.id), f"API key {args.id}")
+        elif args.command == "remove-member":
+            return _done(stores.organizations.remove_member(args.org, args.email), f"member {args.email}")
+        elif args.command == "delete-org":
+            return _done(stores.organizations.delete_organization(args.org), f"organization {args.org}")
     except ApiError as err:
         print(f"error: {err.detail}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _done(found: bool, what: str) -> int:
+    if not found:
+        print(f"error: no {what} in this organization", file=sys.stderr)
+        return 1
+    print(f"{what}: done")
     return 0
 
 

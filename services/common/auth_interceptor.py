@@ -17,6 +17,7 @@ import grpc
 
 from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal, bearer_token, verify
+from services.common.token_checks import TokenCheck
 
 log = logging.getLogger(__name__)
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"  # strings: grpc's classes are not generic at run time
@@ -64,16 +65,19 @@ async def _failures_as_status(context: Context) -> AsyncIterator[None]:
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, secret: str, public_methods: set[str]) -> None:
+    def __init__(self, secret: str, public_methods: set[str], token_check: TokenCheck | None = None) -> None:
         self._secret = secret
         self._public = public_methods
+        self._token_check = token_check
 
     def _is_public(self, method: str) -> bool:
         return method in self._public or method.startswith("/grpc.")
 
-    def _authenticate(self, context: Context) -> None:
-        token = bearer_token(metadata_value(context, "authorization"))
-        _principal.set(verify(self._secret, token))
+    async def _authenticate(self, context: Context) -> None:
+        principal = verify(self._secret, bearer_token(metadata_value(context, "authorization")))
+        if self._token_check is not None:
+            await self._token_check(principal)
+        _principal.set(principal)
 
     async def intercept_service(
         self,
@@ -94,7 +98,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         async def call(request: Any, context: Context) -> Any:
             async with _failures_as_status(context):
                 if needs_auth:
-                    self._authenticate(context)
+                    await self._authenticate(context)
                 return await behavior(request, context)
             raise AssertionError("unreachable: a failure aborts the call")
 
@@ -109,7 +113,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         async def call(request: Any, context: Context) -> AsyncIterator[Any]:
             async with _failures_as_status(context):
                 if needs_auth:
-                    self._authenticate(context)
+                    await self._authenticate(context)
                 stream = behavior(request, context)
                 try:
                     async for item in stream:

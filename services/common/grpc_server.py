@@ -12,6 +12,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.common.auth_interceptor import AuthInterceptor
+from services.common.token_checks import TokenCheck
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,9 @@ async def serve(
     public_methods: set[str],
     shutdown_grace: float,
     on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    token_check: TokenCheck | None = None,
 ) -> None:
-    server = grpc.aio.server(interceptors=[AuthInterceptor(jwt_secret, public_methods)])
+    server = grpc.aio.server(interceptors=[AuthInterceptor(jwt_secret, public_methods, token_check)])
     service_names = register(server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

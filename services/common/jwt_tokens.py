@@ -1,4 +1,4 @@
-"""HS256 JWTs carrying sub (member), org, jti, iat and exp (docs/api.md)."""
+"""HS256 JWTs carrying sub (member), org, key (the API key it came from), jti, iat and exp (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,22 @@ from services.common.errors import ApiError
 
 ALGORITHM = "HS256"
 TOKEN_LIFETIME = timedelta(hours=6)
-_REQUIRED = ["sub", "org", "jti", "iat", "exp"]
+_REQUIRED = ["sub", "org", "key", "jti", "iat", "exp"]
+_IDS = ("sub", "org", "key", "jti")
 
 
 @dataclass(frozen=True)
 class Principal:
     member_id: str
     organization_id: str
+    api_key_id: str  # revoking the key (or removing the member or organization) ends the token
     jti: str
     token: str
 
 
-def issue(secret: str, member_id: str, organization_id: str, now: datetime | None = None) -> tuple[str, datetime]:
+def issue(
+    secret: str, member_id: str, organization_id: str, api_key_id: str, now: datetime | None = None
+) -> tuple[str, datetime]:
     if not secret:
         raise ApiError("INTERNAL", "JWT signing not configured")
     issued = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -31,6 +35,7 @@ def issue(secret: str, member_id: str, organization_id: str, now: datetime | Non
     claims = {
         "sub": member_id,
         "org": organization_id,
+        "key": api_key_id,
         "jti": str(uuid.uuid4()),
         "iat": int(issued.timestamp()),
         "exp": int(expires.timestamp()),
@@ -47,10 +52,11 @@ def verify(secret: str, token: str) -> Principal:
         raise ApiError("UNAUTHENTICATED", "Token expired") from None
     except jwt.PyJWTError as exc:
         raise ApiError("UNAUTHENTICATED", f"Invalid token: {exc}") from None
-    fields = [value for name in ("sub", "org", "jti") if isinstance(value := claims.get(name), str) and value]
-    if len(fields) != 3:
-        raise ApiError("UNAUTHENTICATED", "Invalid token: sub, org and jti must be strings")
-    return Principal(member_id=fields[0], organization_id=fields[1], jti=fields[2], token=token)
+    fields = [value for name in _IDS if isinstance(value := claims.get(name), str) and value]
+    if len(fields) != len(_IDS):
+        raise ApiError("UNAUTHENTICATED", "Invalid token: sub, org, key and jti must be strings")
+    member_id, organization_id, api_key_id, jti = fields
+    return Principal(member_id, organization_id, api_key_id, jti, token)
 
 
 def bearer_token(header: str | None) -> str:

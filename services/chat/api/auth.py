@@ -8,7 +8,7 @@ import grpc
 
 from services.chat.storage.organization_store import OrganizationStore, hash_api_key
 from services.common import jwt_tokens
-from services.common.auth_interceptor import metadata_value
+from services.common.auth_interceptor import current_principal, metadata_value
 from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
@@ -43,7 +43,14 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         if len(email) > 320 or not _EMAIL.match(email):
             raise ApiError("INVALID_REQUEST", "Invalid email format")
         member = await run_sync(self._organizations.upsert_member, key.organization_id, email)
-        token, expires = jwt_tokens.issue(self._secret, member.id, member.organization_id)
+        token, expires = jwt_tokens.issue(self._secret, member.id, member.organization_id, key.id)
         return auth_pb2.AuthenticateResponse(
             token=token, member_id=member.id, organization_id=member.organization_id, expires_at=ts(expires)
         )
+
+    async def CheckToken(  # noqa: N802 - gRPC method name
+        self, request: auth_pb2.CheckTokenRequest, context: grpc.aio.ServicerContext
+    ) -> auth_pb2.CheckTokenResponse:
+        # The interceptor has verified the token and checked it is not revoked before this runs.
+        who = current_principal()
+        return auth_pb2.CheckTokenResponse(member_id=who.member_id, organization_id=who.organization_id)

@@ -7,9 +7,10 @@ import secrets
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.chat.storage.models import ApiKey, Member, Organization
+from services.common.database import utcnow
 from services.common.errors import ApiError
 from services.common.ids import new_id
 
@@ -68,6 +69,60 @@ class OrganizationStore:
             s.add(row)
             s.commit()
             return row, key
+
+    def token_is_live(self, org_id: str, member_id: str, api_key_id: str) -> bool:
+        """The member, their organization and the API key the token came from all still exist."""
+        with Session(self.engine) as s:
+            stmt = (
+                select(ApiKey.id)
+                .join(Member, col(Member.organization_id) == col(ApiKey.organization_id))
+                .join(Organization, col(Organization.id) == col(ApiKey.organization_id))
+                .where(
+                    col(ApiKey.id) == api_key_id,
+                    col(ApiKey.organization_id) == org_id,
+                    col(ApiKey.revoked_at).is_(None),
+                    col(Member.id) == member_id,
+                )
+            )
+            return s.exec(stmt).first() is not None
+
+    def list_api_keys(self, org_id: str) -> list[ApiKey]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(ApiKey).where(col(ApiKey.organization_id) == org_id).order_by(col(ApiKey.created_at))
+            return list(s.exec(stmt).all())
+
+    def revoke_api_key(self, org_id: str, key_id: str) -> bool:
+        """Mark the key revoked (kept for the record); False when the organization has no such key."""
+        with Session(self.engine) as s:
+            row = s.get(ApiKey, key_id)
+            if row is None or row.organization_id != org_id:
+                return False
+            row.revoked_at = row.revoked_at or utcnow()
+            s.add(row)
+            s.commit()
+            return True
+
+    def remove_member(self, org_id: str, email: str) -> bool:
+        """Delete the member (their chats, messages and memories go with them)."""
+        with Session(self.engine) as s:
+            row = s.exec(
+                select(Member).where(col(Member.organization_id) == org_id, col(Member.email) == email.strip().lower())
+            ).first()
+            if row is None:
+                return False
+            s.delete(row)
+            s.commit()
+            return True
+
+    def delete_organization(self, org_id: str) -> bool:
+        """Delete the organization and everything it owns."""
+        with Session(self.engine) as s:
+            row = s.get(Organization, org_id)
+            if row is None:
+                return False
+            s.delete(row)
+            s.commit()
+            return True
 
     def find_api_key(self, key: str) -> ApiKey | None:
         with Session(self.engine, expire_on_commit=False) as s:

@@ -1,4 +1,7 @@
-"""The Chat service, asked (as the caller) whether a chat is theirs: chats live in its database, not ours."""
+"""The Chat service, asked as the caller whether a chat is theirs and whether their token still holds.
+
+Chats, members and API keys live in its database, not ours.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import grpc
 
 from services.common.auth_interceptor import current_principal
 from services.common.errors import ApiError, from_rpc_error
-from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
+from services.common.gen.trellis.v1 import auth_pb2, auth_pb2_grpc, chat_pb2, chat_pb2_grpc
+from services.common.jwt_tokens import Principal
 
 
 def require_chat_id(chat_id: str) -> str:
@@ -33,3 +37,24 @@ class ChatAccess:
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
         return chat.id
+
+
+class TokenLiveness:
+    """Asks the Chat service (which owns members and API keys) whether a caller's token is revoked."""
+
+    def __init__(self, auth: auth_pb2_grpc.AuthServiceStub, deadline: float) -> None:
+        self._auth = auth
+        self._deadline = deadline
+
+    async def __call__(self, who: Principal) -> bool:
+        try:
+            await self._auth.CheckToken(
+                auth_pb2.CheckTokenRequest(),
+                metadata=[("authorization", f"Bearer {who.token}")],
+                timeout=self._deadline,
+            )
+        except grpc.aio.AioRpcError as err:
+            if err.code() == grpc.StatusCode.UNAUTHENTICATED:
+                return False
+            raise from_rpc_error(err) from None
+        return True

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15trellis/v1/auth.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"$\n\x13\x41uthenticateRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x81\x01\n\x14\x41uthenticateResponse\x12\r\n\x05token\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2}\n\x0b\x41uthService\x12n\n\x0c\x41uthenticate\x12\x1f.trellis.v1.AuthenticateRequest\x1a .trellis.v1.AuthenticateResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/authenticate:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15trellis/v1/auth.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x13\n\x11\x43heckTokenRequest\"@\n\x12\x43heckTokenResponse\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\"$\n\x13\x41uthenticateRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x81\x01\n\x14\x41uthenticateResponse\x12\r\n\x05token\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xcc\x01\n\x0b\x41uthService\x12n\n\x0c\x41uthenticate\x12\x1f.trellis.v1.AuthenticateRequest\x1a .trellis.v1.AuthenticateResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/authenticate:\x01*\x12M\n\nCheckToken\x12\x1d.trellis.v1.CheckTokenRequest\x1a\x1e.trellis.v1.CheckTokenResponse\"\x00\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,10 +35,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_AUTHSERVICE'].methods_by_name['Authenticate']._loaded_options = None
   _globals['_AUTHSERVICE'].methods_by_name['Authenticate']._serialized_options = b'\202\323\344\223\002\025\"\020/v1/authenticate:\001*'
-  _globals['_AUTHENTICATEREQUEST']._serialized_start=100
-  _globals['_AUTHENTICATEREQUEST']._serialized_end=136
-  _globals['_AUTHENTICATERESPONSE']._serialized_start=139
-  _globals['_AUTHENTICATERESPONSE']._serialized_end=268
-  _globals['_AUTHSERVICE']._serialized_start=270
-  _globals['_AUTHSERVICE']._serialized_end=395
+  _globals['_CHECKTOKENREQUEST']._serialized_start=100
+  _globals['_CHECKTOKENREQUEST']._serialized_end=119
+  _globals['_CHECKTOKENRESPONSE']._serialized_start=121
+  _globals['_CHECKTOKENRESPONSE']._serialized_end=185
+  _globals['_AUTHENTICATEREQUEST']._serialized_start=187
+  _globals['_AUTHENTICATEREQUEST']._serialized_end=223
+  _globals['_AUTHENTICATERESPONSE']._serialized_start=226
+  _globals['_AUTHENTICATERESPONSE']._serialized_end=355
+  _globals['_AUTHSERVICE']._serialized_start=358
+  _globals['_AUTHSERVICE']._serialized_end=562
 # @@protoc_insertion_point(module_scope)

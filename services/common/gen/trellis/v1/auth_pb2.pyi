@@ -9,6 +9,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class CheckTokenRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CheckTokenResponse(_message.Message):
+    __slots__ = ("member_id", "organization_id")
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
+    member_id: str
+    organization_id: str
+    def __init__(self, member_id: _Optional[str] = ..., organization_id: _Optional[str] = ...) -> None: ...
+
 class AuthenticateRequest(_message.Message):
     __slots__ = ("email",)
     EMAIL_FIELD_NUMBER: _ClassVar[int]

@@ -28,7 +28,7 @@ if _version_not_supported:
 class AuthServiceStub:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
-    this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Authenticate is the only RPC that does not need `authorization: Bearer <JWT>`.
     Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
     named below.
     """
@@ -44,22 +44,39 @@ class AuthServiceStub:
                 request_serializer=trellis_dot_v1_dot_auth__pb2.AuthenticateRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_auth__pb2.AuthenticateResponse.FromString,
                 _registered_method=True)
+        self.CheckToken = channel.unary_unary(
+                '/trellis.v1.AuthService/CheckToken',
+                request_serializer=trellis_dot_v1_dot_auth__pb2.CheckTokenRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_auth__pb2.CheckTokenResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
-    this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Authenticate is the only RPC that does not need `authorization: Bearer <JWT>`.
     Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
     named below.
     """
 
     def Authenticate(self, request, context):
         """Authenticate creates the member on first use (role "member") and returns a 6-hour HS256 JWT
-        whose claims are sub (member id), org (organization id), jti, iat and exp.
+        whose claims are sub (member id), org (organization id), key (the API key's id), jti, iat
+        and exp. Revoking that key, removing the member or deleting the organization ends the token
+        (within TOKEN_CHECK_CACHE_SECONDS, default 5 s).
         Limited per API key (AUTHENTICATE_RATE_PER_MINUTE, default 600 a minute).
         Errors: UNAUTHENTICATED (missing, unknown or revoked API key), INVALID_REQUEST (email),
         RATE_LIMIT (RESOURCE_EXHAUSTED, with google.rpc.RetryInfo).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckToken(self, request, context):
+        """CheckToken answers whether the caller's own token is still valid: signed, unexpired and not
+        revoked. Other services (the Upload service) ask it before serving a token they verified
+        themselves, so a revocation holds everywhere. Internal: no REST route.
+        Errors: UNAUTHENTICATED (the token is invalid, expired or revoked).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -73,6 +90,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     request_deserializer=trellis_dot_v1_dot_auth__pb2.AuthenticateRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_auth__pb2.AuthenticateResponse.SerializeToString,
             ),
+            'CheckToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckToken,
+                    request_deserializer=trellis_dot_v1_dot_auth__pb2.CheckTokenRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_auth__pb2.CheckTokenResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trellis.v1.AuthService', rpc_method_handlers)
@@ -84,7 +106,7 @@ def add_AuthServiceServicer_to_server(servicer, server):
 class AuthService:
     """AuthService exchanges an organization API key and an email for a JWT.
     The API key travels in the `x-api-key` metadata (the `X-API-Key` HTTP header);
-    this is the only RPC that does not need `authorization: Bearer <JWT>`.
+    Authenticate is the only RPC that does not need `authorization: Bearer <JWT>`.
     Failures carry google.rpc.ErrorInfo (domain trellis.v1) whose reason is the stable code
     named below.
     """
@@ -106,6 +128,33 @@ class AuthService:
             '/trellis.v1.AuthService/Authenticate',
             trellis_dot_v1_dot_auth__pb2.AuthenticateRequest.SerializeToString,
             trellis_dot_v1_dot_auth__pb2.AuthenticateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.AuthService/CheckToken',
+            trellis_dot_v1_dot_auth__pb2.CheckTokenRequest.SerializeToString,
+            trellis_dot_v1_dot_auth__pb2.CheckTokenResponse.FromString,
             options,
             channel_credentials,
             insecure,
