@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
 import grpc
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal, bearer_token, verify
@@ -60,6 +61,9 @@ async def _failures_as_status(context: Context) -> AsyncIterator[None]:
         await abort_with(context, err)
     except (grpc.aio.AbortError, grpc.RpcError):
         raise
+    except (OperationalError, InterfaceError) as exc:  # the service's own database is down or restarting
+        log.warning("own database unreachable: %s", exc.__class__.__name__, exc_info=exc)
+        await abort_with(context, ApiError("DATABASE_UNAVAILABLE", "The service's database is unreachable: retry"))
     except Exception as exc:  # noqa: BLE001 - every failure must reach the caller as a status
         await abort_with(context, _internal(exc))
 

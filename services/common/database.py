@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +12,11 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import create_engine
 
 T = TypeVar("T")
@@ -42,16 +46,54 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Pre-ping replaces connections a database restart broke; a short connect timeout makes a
+    # database that is down fail fast (DATABASE_UNAVAILABLE) instead of holding requests.
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
 
 
-def migrate(url: str, migrations_dir: Path, version_table: str) -> None:
-    """Upgrade the database in place to the newest revision of one service's migrations."""
+def _alembic_config(url: str, migrations_dir: Path, version_table: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
     cfg.attributes["url"] = normalise_url(url)
     cfg.attributes["version_table"] = version_table
-    command.upgrade(cfg, "head")
+    return cfg
+
+
+def migrate(url: str, migrations_dir: Path, version_table: str) -> None:
+    """Upgrade the database in place to the newest revision of one service's migrations."""
+    command.upgrade(_alembic_config(url, migrations_dir, version_table), "head")
+
+
+def schema_is_current(url: str, migrations_dir: Path, version_table: str) -> bool:
+    """Whether the database is at the newest revision of these migrations (nothing is changed)."""
+    heads = set(ScriptDirectory.from_config(_alembic_config(url, migrations_dir, version_table)).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"version_table": version_table})
+            return set(context.get_current_heads()) == heads
+    finally:
+        engine.dispose()
+
+
+def wait_for_schema(url: str, migrations_dir: Path, version_table: str, timeout: float, poll: float = 2.0) -> None:
+    """Block until a migration job has brought the schema to the newest revision (MIGRATE_ON_START=false)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if schema_is_current(url, migrations_dir, version_table):
+                return
+            reason = "not at the newest revision yet"
+        except SQLAlchemyError as exc:  # the database may not be up yet either
+            reason = f"unreachable ({exc.__class__.__name__})"
+        if time.monotonic() >= deadline:
+            raise RuntimeError(
+                f"schema ({version_table}) {reason} after {timeout:.0f}s: run the migration job, "
+                "or start with MIGRATE_ON_START=true"
+            )
+        log.info("waiting for the schema (%s): %s", version_table, reason)
+        time.sleep(poll)
 
 
 def run_migrations_online(context: Any, target_metadata: Any, table_names: set[str]) -> None:
