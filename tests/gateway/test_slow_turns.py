@@ -164,9 +164,17 @@ def test_a_crash_mid_turn_leaves_a_consistent_history(slow_stack, chat) -> None:
     org, http, chat_id = chat
     result: list = []
     reader, _ = _turn_in_thread(slow_stack, org, chat_id, result)
-    slow_stack.restart("chat", kill=True, env={"TURN_RECOVERY_GRACE_SECONDS": "0"})
+    slow_stack.restart("chat", kill=True, env={"TURN_RECOVERY_GRACE_SECONDS": "0", "TURN_LOCK_STALE_SECONDS": "3"})
     reader.join(30)
-    assert result[-1] != "message"  # the process died mid-answer
+    assert result[-1] == grpc.StatusCode.UNAVAILABLE  # the process died mid-answer: a retryable status
     history = chat_messages(http, chat_id)
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert history[1]["metadata"]["interrupted"] is True and history[1]["metadata"]["error_code"] == "INTERNAL"
+
+    # The dead turn's claim on the chat lapses (TURN_LOCK_STALE_SECONDS): the question can be asked again.
+    def ask_again():
+        resp, events = sse_turn(slow_stack.gateway_url, org.token(), {"chat_id": chat_id, "message": "how many orders"})
+        return None if resp.status_code == 409 else (resp, events)
+
+    resp, events = wait_until(ask_again, "the crashed turn no longer holds the chat", timeout=30)
+    assert resp.status_code == 200 and events[-1][0] == "message"

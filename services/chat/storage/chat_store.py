@@ -199,6 +199,15 @@ class ChatStore:
             s.commit()
             return bool(result.rowcount)
 
+    def renew_turn(self, chat_id: str, turn_id: str) -> None:
+        with Session(self.engine) as s:
+            s.exec(
+                update(Chat)
+                .where(col(Chat.id) == chat_id, col(Chat.active_turn_id) == turn_id)
+                .values(active_turn_started_at=utcnow())
+            )
+            s.commit()
+
     def release_turn(self, chat_id: str, turn_id: str) -> None:
         with Session(self.engine) as s:
             s.exec(

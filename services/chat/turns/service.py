@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.protobuf import json_format
@@ -83,6 +83,7 @@ class TurnService:
         *,
         send_per_minute: int,
         turn_timeout: float,
+        turn_lock_stale: float = 45.0,
         saved_queries: SavedQueryStore,
         uploads: UploadClient,
         tables: AttachmentTables,
@@ -98,6 +99,7 @@ class TurnService:
         self._limiter = limiter
         self._send_per_minute = send_per_minute
         self._turn_timeout = turn_timeout
+        self._turn_lock_stale = turn_lock_stale
         self._saved_queries = saved_queries
         self._uploads = uploads
         self._tables = tables
@@ -225,17 +227,29 @@ class TurnService:
     async def run(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
         """The turn's events; refused with TURN_IN_PROGRESS (before any event) while another one runs."""
         turn_id = new_id()
-        # A turn older than its timeout (plus a margin) was left by a crashed process: not blocking.
-        stale_before = utcnow() - timedelta(seconds=self._turn_timeout + 30)
-        if not await run_sync(self._chats.claim_turn, turn.chat.id, turn_id, stale_before):
+        if not await run_sync(self._chats.claim_turn, turn.chat.id, turn_id, self._stale_before()):
             await _close(turn.source)
             raise ApiError("TURN_IN_PROGRESS", "An answer is still being written in this chat: retry when it ends")
+        renewal = asyncio.create_task(self._renew_claim(turn.chat.id, turn_id))
         try:
             async for event in self._events(turn):
                 yield event
         finally:
+            renewal.cancel()
             # Synchronous: on cancellation this task may not get to await anything any more.
             self._chats.release_turn(turn.chat.id, turn_id)
+
+    def _stale_before(self) -> datetime:
+        return utcnow() - timedelta(seconds=self._turn_lock_stale)
+
+    async def _renew_claim(self, chat_id: str, turn_id: str) -> None:
+        """Keep the chat's claim fresh while the turn runs: a claim that stops being renewed was a crash."""
+        while True:
+            await asyncio.sleep(self._turn_lock_stale / 3)
+            try:
+                await run_sync(self._chats.renew_turn, chat_id, turn_id)
+            except Exception:  # tried again next period; the turn itself goes on
+                log.warning("could not renew the turn claim of chat %s", chat_id, exc_info=True)
 
     async def _events(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
         if turn.edit_of is not None:
