@@ -1,6 +1,7 @@
 """The run command: the whole system on embedded defaults, with a demo database connected.
 
 scripts/run        (creates the environment, then runs `python -m devstack.run`)
+ENVOY_PORT=8080 scripts/run   (also the Envoy edge on that port, in front of the same services)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> int:
         s3_port=_port("S3_PORT", 8333),
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
+        envoy_port=_port("ENVOY_PORT", 0) if os.environ.get("ENVOY_PORT") else None,
     )
     stack = Stack(config)
     env = stack.service_env()
@@ -49,6 +51,7 @@ def main() -> int:
         f"""
 Trellis backend is up: gateway {base}, chat gRPC {stack.chat_target}, upload gRPC {stack.upload_target}
 Data directory: {data_dir}   (logs in {stack.log_dir})
+Web console: {base}/console   (sign in with the API key {org.api_key} and the email {org.admin_email})
 
 Try it (copy and paste into another terminal): sign in, open a chat on the demo database, ask a question.
 The answer streams back as server-sent events (curl -N prints each one as it arrives).
@@ -66,6 +69,13 @@ More: curl -s {base}/v1/chats/$CHAT -H "Authorization: Bearer $TOKEN"   (the sto
 """,
         flush=True,
     )
+    if stack.envoy_url:
+        print(
+            f"""Envoy edge: {stack.envoy_url} serves the same REST routes, transcoded to gRPC (a turn streams as `data:` frames of
+the gRPC messages); WebSocket and multipart uploads go through it to the gateway. Differences: README.md, "Envoy and the gateway".
+""",
+            flush=True,
+        )
     for extra in demo[1:]:
         print(f"Second demo organization {extra.organization_id}: API key {extra.api_key}, admin {extra.admin_email}")
     print("Press Ctrl-C to stop every process.", flush=True)

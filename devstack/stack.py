@@ -1,7 +1,8 @@
-"""The whole system as real local processes: SeaweedFS, Chat, Upload and the gateway.
+"""The whole system as real local processes: SeaweedFS, Chat, Upload, the gateway, and Envoy when asked.
 
 Used by the run command (devstack.run) and by the test suite, so that tests exercise
-exactly what a user starts.
+exactly what a user starts. Extra replicas of a service (start_replica) share its database
+and Redis, as replicas in Kubernetes do.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from devstack.envoy import Envoy
 from devstack.ports import free_port
 from devstack.procs import ManagedProcess
 from devstack.seaweed import SeaweedS3
@@ -36,6 +38,7 @@ class StackConfig:
     with_upload: bool = True
     env: dict[str, str] = field(default_factory=dict)  # extra settings, e.g. OPEN_CHAT_CAP
     quiet: bool = False
+    envoy_port: int | None = None  # set: also start Envoy (the edge) on this port; 0 for a free one
 
 
 def _grpc_serving(target: str) -> bool:
@@ -61,7 +64,8 @@ class Stack:
         self.upload_port = config.upload_port or free_port()
         self.gateway_port = config.gateway_port or free_port()
         self.s3: SeaweedS3 | None = None
-        self.procs: dict[str, ManagedProcess] = {}
+        self.procs: dict[str, ManagedProcess] = {}  # in start order; stopped in reverse
+        self.envoy: Envoy | None = None
 
     # --- addresses ----------------------------------------------------------------------
 
@@ -76,6 +80,10 @@ class Stack:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def envoy_url(self) -> str | None:
+        return self.envoy.url if self.envoy is not None else None
 
     def s3_credentials(self) -> tuple[str, str]:
         access = load_or_create(self.data_dir, "s3_access_key", lambda: "trellis" + os.urandom(6).hex())
@@ -111,9 +119,13 @@ class Stack:
         if not self.config.quiet:
             print(text, flush=True)
 
-    def _spawn(self, name: str, module: str) -> ManagedProcess:
+    def _spawn(self, name: str, module: str, env: dict[str, str] | None = None) -> ManagedProcess:
         proc = ManagedProcess(
-            name, [sys.executable, "-m", module], self.service_env(), self.log_dir / f"{name}.log", ROOT
+            name,
+            [sys.executable, "-m", module],
+            {**self.service_env(), **(env or {})},
+            self.log_dir / f"{name}.log",
+            ROOT,
         )
         self.procs[name] = proc
         proc.start()
@@ -147,6 +159,19 @@ class Stack:
             gateway.wait_ready(
                 lambda: _http_ready(self.gateway_url + "/healthz", require_ok=self.config.with_upload), timeout
             )
+            if self.config.envoy_port is not None:
+                self.envoy = Envoy(
+                    self.data_dir / "envoy",
+                    self.chat_target,
+                    self.upload_target,
+                    f"127.0.0.1:{self.gateway_port}",
+                    port=self.config.envoy_port or None,
+                    log_dir=self.log_dir,
+                )
+                self._say(f"[stack] starting envoy on {self.envoy.url}")
+                self.envoy.start(timeout)
+                if self.envoy.proc is not None:
+                    self.procs["envoy"] = self.envoy.proc
             self._say("[stack] all services ready")
         except BaseException:
             self.stop()
@@ -170,12 +195,26 @@ class Stack:
         else:
             fresh.wait_ready(lambda: _http_ready(self.gateway_url + "/healthz", require_ok=False), timeout)
 
+    def start_replica(self, name: str, service: str, env: dict[str, str], timeout: float = 60) -> ManagedProcess:
+        """One more process of a service (e.g. `chat-2`) with its own address in `env`, sharing the
+        stack's database, Redis and S3: CHAT_GRPC_ADDRESS for chat, GATEWAY_PORT (and CHAT_GRPC_TARGET
+        to pair it with a chat replica) for the gateway."""
+        proc = self._spawn(name, f"services.{service}.server", env)
+        merged = {**self.service_env(), **env}
+        if service == "gateway":
+            url = f"http://127.0.0.1:{merged['GATEWAY_PORT']}/healthz"
+            proc.wait_ready(lambda: _http_ready(url, require_ok=self.config.with_upload), timeout)
+        else:
+            address = merged[f"{service.upper()}_GRPC_ADDRESS"]
+            proc.wait_ready(lambda: _grpc_serving(address), timeout)
+        return proc
+
     def stop(self) -> None:
-        for name in ("gateway", "upload", "chat"):
-            proc = self.procs.pop(name, None)
-            if proc is not None:
-                self._say(f"[stack] stopping {name}")
-                proc.stop()
+        for name in reversed(list(self.procs)):
+            proc = self.procs.pop(name)
+            self._say(f"[stack] stopping {name}")
+            proc.stop()
+        self.envoy = None
         if self.s3 is not None:
             self._say("[stack] stopping seaweedfs")
             self.s3.stop()

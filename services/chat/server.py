@@ -19,10 +19,10 @@ from services.chat.engines.openai.engine import engines_from_settings
 from services.chat.engines.registry import EngineRegistry
 from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
-from services.chat.storage.stores import open_stores
+from services.chat.storage.stores import MIGRATIONS, VERSION_TABLE, open_stores
 from services.chat.turns.attachment_tables import AttachmentTables
 from services.chat.turns.service import TurnService
-from services.common.database import run_sync
+from services.common.database import run_sync, wait_for_schema
 from services.common.gen.trellis.v1 import (
     auth_pb2,
     auth_pb2_grpc,
@@ -41,6 +41,7 @@ from services.common.gen.trellis.v1 import (
 )
 from services.common.grpc_server import configure_logging, serve
 from services.common.ratelimit import make_rate_limiter
+from services.common.token_checks import CachedTokenCheck
 
 RECOVERY_INTERVAL = 60.0
 log = logging.getLogger(__name__)
@@ -49,7 +50,10 @@ log = logging.getLogger(__name__)
 async def main() -> None:
     settings = ChatSettings()
     configure_logging(settings.log_level)
-    stores = open_stores(settings.resolved_database_url())
+    database_url = settings.resolved_database_url()
+    if not settings.migrate_on_start:  # a migration job owns the schema: wait for it, never race it
+        await run_sync(wait_for_schema, database_url, MIGRATIONS, VERSION_TABLE, settings.schema_wait)
+    stores = open_stores(database_url, migrate_schema=settings.migrate_on_start)
     limiter = make_rate_limiter(settings.redis_url)
     secret = settings.resolved_jwt_secret()
     engines = EngineRegistry(
@@ -69,6 +73,7 @@ async def main() -> None:
         limiter,
         send_per_minute=settings.send_per_minute,
         turn_timeout=settings.turn_timeout,
+        turn_lock_stale=settings.turn_lock_stale,
         saved_queries=stores.saved_queries,
         uploads=uploads,
         tables=AttachmentTables(uploads, settings.data_dir / "attachments"),
@@ -136,6 +141,12 @@ async def main() -> None:
         public_methods={"/trellis.v1.AuthService/Authenticate"},
         shutdown_grace=settings.shutdown_grace,
         on_shutdown=close,
+        token_check=CachedTokenCheck(
+            lambda who: run_sync(
+                stores.organizations.token_is_live, who.organization_id, who.member_id, who.api_key_id
+            ),
+            settings.token_check_ttl,
+        ),
     )
 
 

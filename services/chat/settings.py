@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
+from sqlalchemy.engine import make_url
 
 from services.common.secret_files import load_or_create
 from services.common.settings import ServiceSettings
@@ -24,7 +25,13 @@ class ChatSettings(ServiceSettings):
     rpc_deadline: float = Field(default=10.0, alias="GRPC_DEADLINE_SECONDS")
     send_per_minute: int = Field(default=30, alias="SEND_RATE_PER_MINUTE")
     turn_timeout: float = Field(default=300.0, alias="TURN_TIMEOUT_SECONDS")
+    # A chat's running turn renews its claim every third of this; a claim not renewed for this long
+    # (its process died) no longer blocks the chat.
+    turn_lock_stale: float = Field(default=45.0, gt=0, alias="TURN_LOCK_STALE_SECONDS")
     query_timeout: float = Field(default=15.0, alias="QUERY_TIMEOUT_SECONDS")
+    # Byte caps on every query result, applied while rows are fetched (sql/result_caps.py).
+    query_max_cell_bytes: int = Field(default=64 * 1024, ge=64, alias="QUERY_MAX_CELL_BYTES")
+    query_max_result_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, alias="QUERY_MAX_RESULT_BYTES")
     # Pace of the embedded engine's text deltas (a typing effect); 0 streams as fast as possible.
     stream_delay_ms: int = Field(default=0, alias="ENGINE_STREAM_DELAY_MS")
     # OpenAI-compatible models (engines/openai_compat.py): `id[=Display name],...`; none while empty.
@@ -64,5 +71,28 @@ class ChatSettings(ServiceSettings):
         hosts = [h.strip().lower() for h in self.integration_allowed_hosts.split(",") if h.strip()]
         return hosts or None
 
-    def own_database_files(self) -> list[Path]:
-        return [self.data_dir / "chat.db", self.data_dir / "upload.db"]
+    # The Upload service's database and staging folder, which integrations must not reach either.
+    upload_database_url: str = Field(default="", validation_alias=AliasChoices("UPLOAD_DATABASE_URL", "DATABASE_URL"))
+    upload_tmp_dir: str = Field(default="", alias="UPLOAD_TMP_DIR")
+
+    def attachments_dir(self) -> Path:
+        """Where spreadsheets attached to turns are kept as SQLite files (turns/attachment_tables.py)."""
+        return self.data_dir / "attachments"
+
+    def service_database_urls(self) -> list[str]:
+        """The Chat and Upload services' own databases (SQLite files by default)."""
+        upload = self.upload_database_url or f"sqlite:///{(self.data_dir / 'upload.db').resolve()}"
+        return [self.resolved_database_url(), upload]
+
+    def forbidden_integration_paths(self) -> list[Path]:
+        """Files and folders no SQLite/DuckDB integration may open, whatever INTEGRATION_ALLOWED_DIRS says:
+        the services' databases, secrets, staged uploads, the attachment cache, logs and object storage."""
+        paths = [self.data_dir / name for name in ("chat.db", "upload.db", "secrets", "tmp", "logs", "seaweedfs")]
+        paths.append(self.attachments_dir())
+        if self.upload_tmp_dir:
+            paths.append(Path(self.upload_tmp_dir))
+        for url in self.service_database_urls():
+            parsed = make_url(url)
+            if parsed.get_backend_name() in ("sqlite", "duckdb") and parsed.database:
+                paths.append(Path(parsed.database))
+        return paths

@@ -43,7 +43,7 @@ CODES: dict[str, CodeInfo] = {
     "UNSUPPORTED_MEDIA_TYPE": CodeInfo(_C.INVALID_ARGUMENT, 415, False, "client_error"),
     "RATE_LIMIT": CodeInfo(_C.RESOURCE_EXHAUSTED, 429, True, "rate_limit"),
     "WS_CONNECTION_CAP": CodeInfo(_C.RESOURCE_EXHAUSTED, 429, True, "rate_limit"),
-    "TURN_IN_PROGRESS": CodeInfo(_C.FAILED_PRECONDITION, 409, False, "client_error"),
+    "TURN_IN_PROGRESS": CodeInfo(_C.ABORTED, 409, False, "client_error"),  # ABORTED: 409 through Envoy too
     "UNSAFE_SQL": CodeInfo(_C.INVALID_ARGUMENT, 400, False, "client_error"),
     "QUERY_FAILED": CodeInfo(_C.INVALID_ARGUMENT, 400, False, "client_error"),
     "QUERY_TIMEOUT": CodeInfo(_C.DEADLINE_EXCEEDED, 504, True, "upstream_error"),

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-from pathlib import Path
 
 import grpc
 
-from services.common.database import make_engine, migrate
-from services.common.gen.trellis.v1 import chat_pb2_grpc, upload_pb2, upload_pb2_grpc
+from services.common.database import make_engine, migrate, run_sync, wait_for_schema
+from services.common.gen.trellis.v1 import auth_pb2_grpc, chat_pb2_grpc, upload_pb2, upload_pb2_grpc
 from services.common.grpc_server import configure_logging, serve
-from services.upload.api.upload import UploadServicer
-from services.upload.clients.chat import ChatAccess
+from services.common.token_checks import CachedTokenCheck
+from services.upload.api.upload import UploadInternalServicer, UploadServicer
+from services.upload.clients.chat import ChatAccess, TokenLiveness
 from services.upload.clients.vision import VisionCaptioner
 from services.upload.ingest import Ingest
+from services.upload.migrate import MIGRATIONS, VERSION_TABLE
 from services.upload.settings import UploadSettings
 from services.upload.storage.object_storage import ObjectStorage
 from services.upload.storage.upload_store import UploadStore
-
-MIGRATIONS = Path(__file__).parent / "storage" / "migrations"
-VERSION_TABLE = "alembic_version_upload"
 
 
 def release_large_buffers() -> None:
@@ -43,7 +41,10 @@ async def main() -> None:
     settings = UploadSettings()
     configure_logging(settings.log_level)
     url = settings.resolved_database_url()
-    migrate(url, MIGRATIONS, VERSION_TABLE)
+    if settings.migrate_on_start:
+        migrate(url, MIGRATIONS, VERSION_TABLE)
+    else:  # a migration job owns the schema: wait for it, never race it
+        await run_sync(wait_for_schema, url, MIGRATIONS, VERSION_TABLE, settings.schema_wait)
     store = UploadStore(make_engine(url))
     access, secret_key = settings.resolved_s3_credentials()
     storage = ObjectStorage(
@@ -76,9 +77,12 @@ async def main() -> None:
     def register(server: grpc.aio.Server) -> list[str]:
         chats = ChatAccess(chat_pb2_grpc.ChatServiceStub(chat_channel), settings.rpc_deadline)
         ingest = Ingest(store, storage, chats, settings.max_file_bytes, tmp_dir, captioner)
-        servicer = UploadServicer(store, storage, chats, ingest, tmp_dir)
-        upload_pb2_grpc.add_UploadServiceServicer_to_server(servicer, server)
-        return [upload_pb2.DESCRIPTOR.services_by_name["UploadService"].full_name]
+        upload_pb2_grpc.add_UploadServiceServicer_to_server(UploadServicer(store, storage, chats, ingest), server)
+        upload_pb2_grpc.add_UploadInternalServiceServicer_to_server(
+            UploadInternalServicer(store, storage, tmp_dir), server
+        )
+        services = upload_pb2.DESCRIPTOR.services_by_name
+        return [services["UploadService"].full_name, services["UploadInternalService"].full_name]
 
     async def close() -> None:
         await chat_channel.close()
@@ -92,6 +96,9 @@ async def main() -> None:
         public_methods=set(),
         shutdown_grace=settings.shutdown_grace,
         on_shutdown=close,
+        token_check=CachedTokenCheck(
+            TokenLiveness(auth_pb2_grpc.AuthServiceStub(chat_channel), settings.rpc_deadline), settings.token_check_ttl
+        ),
     )
 
 

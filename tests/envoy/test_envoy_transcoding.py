@@ -6,17 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from devstack.envoy import Envoy
 from tests.helpers import bearer, make_admin
 
 pytestmark = pytest.mark.storage
-
-
-@pytest.fixture(scope="module")
-def envoy(stack, tmp_path_factory):
-    proxy = Envoy(tmp_path_factory.mktemp("envoy"), stack.chat_target, stack.upload_target).start()
-    yield proxy
-    proxy.stop()
 
 
 def test_chat_lifecycle_through_envoy_matches_the_gateway(stack, org, envoy) -> None:

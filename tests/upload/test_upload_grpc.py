@@ -1,4 +1,4 @@
-"""UploadService over gRPC, as internal callers use it: UploadFile, GetUploads, LinkUploads, SearchUploadChunks."""
+"""UploadService and UploadInternalService over gRPC: UploadFile, GetUploads, LinkUploads, SearchUploadChunks."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_search_get_and_link(stack, org, other_org, uploads) -> None:
     colleague = grpc_metadata(stack, org.api_key, "colleague@example.com")
     outsider = grpc_metadata(stack, other_org.api_key, "owner@example.com")
     with grpc.insecure_channel(stack.upload_target) as channel:
-        svc = upload_pb2_grpc.UploadServiceStub(channel)
+        svc = upload_pb2_grpc.UploadInternalServiceStub(channel)
 
         found = svc.SearchUploadChunks(
             upload_pb2.SearchUploadChunksRequest(chat_id=chat, query="How many units were sold in Lisbon?"),

@@ -35,7 +35,7 @@ def _upload_png(stack, data: bytes) -> tuple[object, dict, str]:
 
 def _passages(stack, org, chat: str, query: str) -> list[str]:
     with grpc.insecure_channel(stack.upload_target) as channel:
-        resp = upload_pb2_grpc.UploadServiceStub(channel).SearchUploadChunks(
+        resp = upload_pb2_grpc.UploadInternalServiceStub(channel).SearchUploadChunks(
             upload_pb2.SearchUploadChunksRequest(chat_id=chat, query=query),
             metadata=grpc_metadata(stack, org.api_key, "user@example.com"),
             timeout=10,

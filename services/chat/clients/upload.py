@@ -1,4 +1,4 @@
-"""The Chat service's view of the Upload service: attached files of a turn, over gRPC as the caller."""
+"""The Chat service's view of the Upload service (UploadInternalService): a turn's files, as the caller."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def upload_meta(upload: upload_pb2.Upload) -> dict[str, Any]:
 class UploadClient:
     def __init__(self, target: str, deadline: float) -> None:
         self._channel = grpc.aio.insecure_channel(target)
-        self._stub = upload_pb2_grpc.UploadServiceStub(self._channel)
+        self._stub = upload_pb2_grpc.UploadInternalServiceStub(self._channel)
         self._deadline = deadline
 
     async def _call(self, who: Principal, method: Callable[..., Awaitable[R]], request: Any) -> R:

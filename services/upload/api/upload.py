@@ -1,7 +1,9 @@
-"""trellis.v1.UploadService (docs/api.md): requests in, responses out.
+"""trellis.v1.UploadService (docs/api.md) and trellis.v1.UploadInternalService: requests in, responses out.
 
-UploadFile hands its stream to `services.upload.ingest`, ReadUploadTable reads through
-`services.upload.tables`; the other RPCs are one store call each, scoped to the caller.
+UploadService is what end users reach (through the gateway or Envoy); UploadInternalService is only
+for the Chat service and is never routed from the edge. UploadFile hands its stream to
+`services.upload.ingest`, ReadUploadTable reads through `services.upload.tables`; the other RPCs are
+one store call each, scoped to the caller.
 """
 
 from __future__ import annotations
@@ -36,15 +38,12 @@ async def as_caller(method: Callable[Concatenate[str, str, P], T], *args: P.args
     return await run_sync(method, who.organization_id, who.member_id, *args, **kwargs)
 
 
-class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
-    def __init__(
-        self, store: UploadStore, storage: ObjectStorage, chats: ChatAccess, ingest: Ingest, tmp_dir: Path
-    ) -> None:
+class _UploadRows:
+    """What both servicers share: the stored rows as protos, scoped to the caller."""
+
+    def __init__(self, store: UploadStore, storage: ObjectStorage) -> None:
         self._store = store
         self._storage = storage
-        self._chats = chats
-        self._ingest = ingest
-        self._tmp_dir = tmp_dir
 
     def _to_proto(self, row: Upload) -> upload_pb2.Upload:
         out = upload_pb2.Upload(
@@ -70,6 +69,15 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
         if row is None:
             raise ApiError("NOT_FOUND", "Upload not found")
         return row
+
+
+class UploadServicer(_UploadRows, upload_pb2_grpc.UploadServiceServicer):
+    """The public RPCs: the gateway's upload routes, and Envoy's transcoded ones."""
+
+    def __init__(self, store: UploadStore, storage: ObjectStorage, chats: ChatAccess, ingest: Ingest) -> None:
+        super().__init__(store, storage)
+        self._chats = chats
+        self._ingest = ingest
 
     async def UploadFile(  # noqa: N802
         self, request_iterator: AsyncIterator[upload_pb2.UploadFileRequest], context: grpc.aio.ServicerContext
@@ -102,6 +110,14 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
         await run_sync(self._store.delete, row.id)
         return upload_pb2.DeleteUploadResponse(message="Upload deleted successfully")
 
+
+class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceServicer):
+    """RPCs only the Chat service calls, with the end user's token: never routed from the edge."""
+
+    def __init__(self, store: UploadStore, storage: ObjectStorage, tmp_dir: Path) -> None:
+        super().__init__(store, storage)
+        self._tmp_dir = tmp_dir
+
     async def DeleteChatUploads(  # noqa: N802
         self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.DeleteChatUploadsResponse:
@@ -110,8 +126,6 @@ class UploadServicer(upload_pb2_grpc.UploadServiceServicer):
             await run_sync(self._storage.remove, row.storage_key)
             await run_sync(self._store.delete, row.id)
         return upload_pb2.DeleteChatUploadsResponse(deleted_count=len(rows))
-
-    # --- internal callers (the Chat service) -------------------------------------------------
 
     async def GetUploads(  # noqa: N802
         self, request: upload_pb2.GetUploadsRequest, context: grpc.aio.ServicerContext

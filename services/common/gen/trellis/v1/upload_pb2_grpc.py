@@ -54,31 +54,6 @@ class UploadServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadResponse.FromString,
                 _registered_method=True)
-        self.GetUploads = channel.unary_unary(
-                '/trellis.v1.UploadService/GetUploads',
-                request_serializer=trellis_dot_v1_dot_upload__pb2.GetUploadsRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_upload__pb2.GetUploadsResponse.FromString,
-                _registered_method=True)
-        self.LinkUploads = channel.unary_unary(
-                '/trellis.v1.UploadService/LinkUploads',
-                request_serializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsResponse.FromString,
-                _registered_method=True)
-        self.SearchUploadChunks = channel.unary_unary(
-                '/trellis.v1.UploadService/SearchUploadChunks',
-                request_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.FromString,
-                _registered_method=True)
-        self.ReadUploadTable = channel.unary_stream(
-                '/trellis.v1.UploadService/ReadUploadTable',
-                request_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
-                _registered_method=True)
-        self.DeleteChatUploads = channel.unary_unary(
-                '/trellis.v1.UploadService/DeleteChatUploads',
-                request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
-                response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
-                _registered_method=True)
 
 
 class UploadServiceServicer:
@@ -120,54 +95,6 @@ class UploadServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetUploads(self, request, context):
-        """GetUploads is for internal callers (the Chat service resolving upload_ids). It returns the
-        caller's uploads among upload_ids, in the order asked, with fresh presigned URLs; unknown,
-        malformed and foreign ids are left out rather than reported.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def LinkUploads(self, request, context):
-        """LinkUploads sets message_id on uploads attached to a user message: all of them or none.
-        Internal (the Chat service, once the user message is stored).
-        Errors: MISSING_CHAT_ID, INVALID_REQUEST (no message_id), NOT_FOUND (an id that is not
-        the caller's upload in that chat).
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def SearchUploadChunks(self, request, context):
-        """SearchUploadChunks returns the chunks of a chat's uploads most relevant to a query.
-        Internal (the Chat service building a turn's context): lexical full-text ranking, best
-        first. When upload_ids are given and no chunk matches, their first chunks come back with
-        score 0. Errors: MISSING_CHAT_ID, INVALID_REQUEST (negative limit).
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def ReadUploadTable(self, request, context):
-        """ReadUploadTable streams the rows of a CSV or XLSX upload (first sheet), so the Chat service
-        can answer questions about an attached spreadsheet with SQL. The first message has the headers;
-        rows come in batches of up to 1,000 per message. Errors: NOT_FOUND, INVALID_REQUEST (not a
-        CSV or XLSX upload), STORAGE_UNAVAILABLE.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def DeleteChatUploads(self, request, context):
-        """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries).
-        Internal (the Chat service after deleting chats); ids without uploads are ignored.
-        Errors: STORAGE_UNAVAILABLE.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_UploadServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -185,31 +112,6 @@ def add_UploadServiceServicer_to_server(servicer, server):
                     servicer.DeleteUpload,
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadResponse.SerializeToString,
-            ),
-            'GetUploads': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetUploads,
-                    request_deserializer=trellis_dot_v1_dot_upload__pb2.GetUploadsRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_upload__pb2.GetUploadsResponse.SerializeToString,
-            ),
-            'LinkUploads': grpc.unary_unary_rpc_method_handler(
-                    servicer.LinkUploads,
-                    request_deserializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsResponse.SerializeToString,
-            ),
-            'SearchUploadChunks': grpc.unary_unary_rpc_method_handler(
-                    servicer.SearchUploadChunks,
-                    request_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.SerializeToString,
-            ),
-            'ReadUploadTable': grpc.unary_stream_rpc_method_handler(
-                    servicer.ReadUploadTable,
-                    request_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.SerializeToString,
-            ),
-            'DeleteChatUploads': grpc.unary_unary_rpc_method_handler(
-                    servicer.DeleteChatUploads,
-                    request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.FromString,
-                    response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -308,6 +210,147 @@ class UploadService:
             metadata,
             _registered_method=True)
 
+
+class UploadInternalServiceStub:
+    """UploadInternalService holds the Upload process's RPCs that only other services call (the Chat
+    service building and deleting turns). It is served next to UploadService on the same port but
+    has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
+    port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.GetUploads = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/GetUploads',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.GetUploadsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.GetUploadsResponse.FromString,
+                _registered_method=True)
+        self.LinkUploads = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/LinkUploads',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsResponse.FromString,
+                _registered_method=True)
+        self.SearchUploadChunks = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/SearchUploadChunks',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.FromString,
+                _registered_method=True)
+        self.ReadUploadTable = channel.unary_stream(
+                '/trellis.v1.UploadInternalService/ReadUploadTable',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
+                _registered_method=True)
+        self.DeleteChatUploads = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/DeleteChatUploads',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
+                _registered_method=True)
+
+
+class UploadInternalServiceServicer:
+    """UploadInternalService holds the Upload process's RPCs that only other services call (the Chat
+    service building and deleting turns). It is served next to UploadService on the same port but
+    has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
+    port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    """
+
+    def GetUploads(self, request, context):
+        """GetUploads resolves upload_ids for the Chat service: the caller's uploads among upload_ids,
+        in the order asked, with fresh presigned URLs; unknown, malformed and foreign ids are left out
+        rather than reported.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LinkUploads(self, request, context):
+        """LinkUploads sets message_id on uploads attached to a user message, all of them or none,
+        once the Chat service has stored that message.
+        Errors: MISSING_CHAT_ID, INVALID_REQUEST (no message_id), NOT_FOUND (an id that is not
+        the caller's upload in that chat).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchUploadChunks(self, request, context):
+        """SearchUploadChunks returns the chunks of a chat's uploads most relevant to a query, for the
+        Chat service building a turn's context: lexical full-text ranking, best first. When upload_ids are given and no chunk matches, their first chunks come back with
+        score 0. Errors: MISSING_CHAT_ID, INVALID_REQUEST (negative limit).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReadUploadTable(self, request, context):
+        """ReadUploadTable streams the rows of a CSV or XLSX upload (first sheet), so the Chat service
+        can answer questions about an attached spreadsheet with SQL. The first message has the headers;
+        rows come in batches of up to 1,000 per message. Errors: NOT_FOUND, INVALID_REQUEST (not a
+        CSV or XLSX upload), STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteChatUploads(self, request, context):
+        """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries),
+        called by the Chat service after deleting chats; ids without uploads are ignored.
+        Errors: STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_UploadInternalServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'GetUploads': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUploads,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.GetUploadsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.GetUploadsResponse.SerializeToString,
+            ),
+            'LinkUploads': grpc.unary_unary_rpc_method_handler(
+                    servicer.LinkUploads,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.LinkUploadsResponse.SerializeToString,
+            ),
+            'SearchUploadChunks': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchUploadChunks,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.SerializeToString,
+            ),
+            'ReadUploadTable': grpc.unary_stream_rpc_method_handler(
+                    servicer.ReadUploadTable,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.SerializeToString,
+            ),
+            'DeleteChatUploads': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteChatUploads,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'trellis.v1.UploadInternalService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('trellis.v1.UploadInternalService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class UploadInternalService:
+    """UploadInternalService holds the Upload process's RPCs that only other services call (the Chat
+    service building and deleting turns). It is served next to UploadService on the same port but
+    has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
+    port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    """
+
     @staticmethod
     def GetUploads(request,
             target,
@@ -322,7 +365,7 @@ class UploadService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/trellis.v1.UploadService/GetUploads',
+            '/trellis.v1.UploadInternalService/GetUploads',
             trellis_dot_v1_dot_upload__pb2.GetUploadsRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.GetUploadsResponse.FromString,
             options,
@@ -349,7 +392,7 @@ class UploadService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/trellis.v1.UploadService/LinkUploads',
+            '/trellis.v1.UploadInternalService/LinkUploads',
             trellis_dot_v1_dot_upload__pb2.LinkUploadsRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.LinkUploadsResponse.FromString,
             options,
@@ -376,7 +419,7 @@ class UploadService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/trellis.v1.UploadService/SearchUploadChunks',
+            '/trellis.v1.UploadInternalService/SearchUploadChunks',
             trellis_dot_v1_dot_upload__pb2.SearchUploadChunksRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.SearchUploadChunksResponse.FromString,
             options,
@@ -403,7 +446,7 @@ class UploadService:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/trellis.v1.UploadService/ReadUploadTable',
+            '/trellis.v1.UploadInternalService/ReadUploadTable',
             trellis_dot_v1_dot_upload__pb2.ReadUploadTableRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.ReadUploadTableResponse.FromString,
             options,
@@ -430,7 +473,7 @@ class UploadService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/trellis.v1.UploadService/DeleteChatUploads',
+            '/trellis.v1.UploadInternalService/DeleteChatUploads',
             trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
             options,
