@@ -5,7 +5,8 @@ python scripts/readme_routes.py --write   # put it in README.md between the rout
 
 Routes come from the gateway app, RPCs from the protos' `google.api.http` annotations (plus the
 few routes transcoding cannot express), servicer modules from the naming convention (one module
-per proto file under each service's `api/`), checked to define the RPC.
+per proto file under each service's `api/`), checked to define the RPC. The web console's routes
+(GATEWAY_ONLY) have no RPC: the gateway serves those files itself.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from google.api import annotations_pb2  # noqa: E402
 from google.protobuf import descriptor_pb2  # noqa: E402
-from starlette.routing import Route, WebSocketRoute  # noqa: E402
+from starlette.routing import Mount, Route, WebSocketRoute  # noqa: E402
+from starlette.staticfiles import StaticFiles  # noqa: E402
 
 from services.common.gen.trellis.v1 import (  # noqa: E402
     auth_pb2,
@@ -43,6 +45,9 @@ UNANNOTATED = {
     ("WS", "/v1/chats/ws"): ["ChatService.SendMessage", "ChatService.EditMessage"],
     ("GET", "/healthz"): ["grpc.health.v1.Health.Check"],
 }
+# Routes the gateway serves by itself, with no RPC behind them: the web console (its static files,
+# and `/` redirecting to it). A StaticFiles mount is listed as `GET <path>/{path}`.
+GATEWAY_ONLY = {("GET", "/"), ("GET", "/console/{path}")}
 # Stores named after something other than the proto file.
 STORES = {
     "auth": "services/chat/storage/organization_store.py",
@@ -101,7 +106,8 @@ def _defines(module_path: str, method: str) -> bool:
 
 
 def _route_module(endpoint: object) -> str:
-    return str(getattr(endpoint, "__module__", "")).replace(".", "/") + ".py"
+    module = getattr(endpoint, "__module__", None) or type(endpoint).__module__
+    return str(module).replace(".", "/") + ".py"
 
 
 def rows() -> list[tuple[str, str, str, str, str]]:
@@ -109,39 +115,44 @@ def rows() -> list[tuple[str, str, str, str, str]]:
     annotated, named = _rpcs(), _by_name()
     out = []
     for route in create_app().routes:
+        path = route.path
         if isinstance(route, WebSocketRoute):
             verbs = ["WS"]
         elif isinstance(route, Route):
             verbs = sorted((route.methods or set()) - {"HEAD"})
+        elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            verbs, path = ["GET"], f"{route.path}/{{path}}"
         else:
             continue
+        endpoint = route.app if isinstance(route, Mount) else route.endpoint
         for verb in verbs:
-            key = (verb, route.path)
+            key = (verb, path)
+            if key in GATEWAY_ONLY:
+                out.append((f"{verb} {path}", "-", _route_module(endpoint), "-", "-"))
+                continue
             if key in annotated:
                 names = [f"{annotated[key].service}.{annotated[key].method}"]
             elif key in UNANNOTATED:
                 names = UNANNOTATED[key]
             else:
-                raise SystemExit(f"{verb} {route.path}: no RPC annotation and no entry in UNANNOTATED")
+                raise SystemExit(f"{verb} {path}: no RPC annotation and no entry in UNANNOTATED or GATEWAY_ONLY")
             for name in names:
                 rpc = named.get(name)
                 if rpc is None:  # the health check: served by grpc's own servicer
-                    out.append((f"{verb} {route.path}", name, _route_module(route.endpoint), "-", "-"))
+                    out.append((f"{verb} {path}", name, _route_module(endpoint), "-", "-"))
                     continue
                 if not _defines(rpc.servicer, rpc.method):
                     raise SystemExit(f"{rpc.servicer} does not define {rpc.method}")
                 if rpc.store and not (ROOT / rpc.store).exists():
                     raise SystemExit(f"{rpc.store} does not exist")
-                out.append(
-                    (f"{verb} {route.path}", name, _route_module(route.endpoint), rpc.servicer, rpc.store or "-")
-                )
+                out.append((f"{verb} {path}", name, _route_module(endpoint), rpc.servicer, rpc.store or "-"))
     return out
 
 
 def table() -> str:
     lines = ["| Route | RPC | Gateway route module | Servicer module | Store |", "|---|---|---|---|---|"]
     for route, rpc, gateway, servicer, store in rows():
-        cells = [f"`{route}`", f"`{rpc}`", *(f"`{c}`" if c != "-" else c for c in (gateway, servicer, store))]
+        cells = [f"`{route}`", *(f"`{c}`" if c != "-" else c for c in (rpc, gateway, servicer, store))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from services.gateway.errors import api_error_handler, http_exception_handler, u
 from services.gateway.routes import (
     auth,
     chats,
+    console,
     health,
     integrations,
     memories,
@@ -61,6 +62,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             *integrations.routes,
             *memories.routes,
             *organization_rules.routes,
+            *console.routes,
         ],
         exception_handlers={
             ApiError: api_error_handler,

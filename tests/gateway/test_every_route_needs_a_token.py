@@ -1,4 +1,4 @@
-"""Every REST route but /healthz and /v1/authenticate refuses a request without a valid token."""
+"""Every REST route but /healthz, /v1/authenticate and the web console refuses a request without a valid token."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from starlette.routing import Route
 from services.gateway.app import create_app
 from tests.helpers import assert_error
 
-PUBLIC = {"/healthz", "/v1/authenticate"}
+PUBLIC = {"/healthz", "/v1/authenticate", "/"}  # "/" redirects to the web console's static files (/console/)
 
 
 def test_every_route_refuses_missing_and_forged_tokens(stack) -> None:
