@@ -6,7 +6,8 @@ The steps, each below in a function or class of its own:
    every chunk goes straight on to S3 through a `StreamingPut` (a multipart upload for large
    files) and to a staged copy on disk, with the size limit checked on every chunk.
 3. `extract`: once the object is complete, the staged copy is checked as a whole and parsed into
-   text chunks, with a vision model's caption in front for images when one is configured.
+   text chunks in a separate process held to CPU, memory and time limits (`parsers.sandbox`),
+   with a vision model's caption in front for images when one is configured.
 4. `Attempt.commit`: the row and its chunks are committed together.
 5. `Ingest._undo`: any failure on the way (a refusal, a storage error, the caller going away)
    removes what was written, so a refused file leaves no object and no row.
@@ -34,6 +35,7 @@ from services.upload import content_types as ct
 from services.upload import parsers
 from services.upload.clients.chat import ChatAccess
 from services.upload.clients.vision import VisionCaptioner
+from services.upload.parsers.sandbox import ParseLimits, default_limits, parse_isolated
 from services.upload.storage.models import Upload
 from services.upload.storage.object_storage import ObjectStorage, StreamingPut
 from services.upload.storage.upload_store import UploadStore
@@ -165,9 +167,12 @@ class Transfer:
         self._head = bytearray()
 
 
-async def extract(staged: Path, mime: str, filename: str, captioner: VisionCaptioner | None) -> parsers.Parsed:
-    """The complete file checked and parsed; an image's model caption (if any) goes first."""
-    parsed = await run_sync(parsers.parse, staged, mime, filename)
+async def extract(
+    staged: Path, mime: str, filename: str, captioner: VisionCaptioner | None, limits: ParseLimits | None = None
+) -> parsers.Parsed:
+    """The complete file checked and parsed (in a child process: the shared thread pool stays free, and
+    a cancelled upload kills it); an image's model caption (if any) goes first."""
+    parsed = await parse_isolated(staged, mime, filename, limits)
     if captioner is not None and ct.UPLOAD_TYPE[mime] == "image":
         caption = await run_sync(captioner.caption, staged, mime)
         if caption:
@@ -221,6 +226,7 @@ class Ingest:
     max_file_bytes: int
     tmp_dir: Path
     captioner: VisionCaptioner | None = None
+    parse_limits: ParseLimits = field(default_factory=default_limits)
     # Strong references to running undo tasks (the event loop keeps only weak ones).
     _cleanups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
 
@@ -255,15 +261,16 @@ class Ingest:
         attempt = Attempt(who, upload_id, header, started, transfer)
         try:
             await transfer.receive(stream, cancelled)
-            parsed = await extract(staged, transfer.mime, header.filename, self.captioner)
+            parsed = await extract(staged, transfer.mime, header.filename, self.captioner, self.parse_limits)
             result = await run_sync(present, await attempt.commit(self.store, parsed.chunks))
             log.info(
-                "stored upload %s (%s, %d bytes, %d chunks%s)",
+                "stored upload %s (%s, %d bytes, %d chunks%s%s)",
                 upload_id,
                 transfer.mime,
                 transfer.size,
                 len(parsed.chunks),
                 ", index truncated" if parsed.truncated else "",
+                f", parse stopped by the {parsed.stopped} limit" if parsed.stopped else "",
             )
             return result
         except asyncio.CancelledError:

@@ -12,6 +12,8 @@ from services.common.settings import ServiceSettings
 
 class UploadSettings(ServiceSettings):
     address: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_ADDRESS")
+    # Prometheus metrics on METRICS_HOST:this port (0: none).
+    metrics_port: int = Field(default=9465, ge=0, alias="UPLOAD_METRICS_PORT")
     # Image captions by an OpenAI-compatible vision model (unset: the factual description only).
     vision_model: str = Field(default="", alias="VISION_MODEL")
     openai_base_url: str = Field(default="https://api.openai.com/v1", alias="OPENAI_BASE_URL")
@@ -31,6 +33,10 @@ class UploadSettings(ServiceSettings):
     max_file_bytes: int = Field(default=30 * 1024 * 1024, alias="UPLOAD_MAX_FILE_BYTES")
     # Where a file is staged while it streams to S3 (the parsers read it there); default DATA_DIR/tmp/uploads.
     tmp_dir: str = Field(default="", alias="UPLOAD_TMP_DIR")
+    # Limits of the process each file is parsed in (parsers/sandbox.py).
+    parse_cpu_seconds: int = Field(default=30, ge=1, alias="UPLOAD_PARSE_CPU_SECONDS")
+    parse_memory_bytes: int = Field(default=1024 * 1024 * 1024, ge=128 * 1024 * 1024, alias="UPLOAD_PARSE_MEMORY_BYTES")
+    parse_timeout: float = Field(default=60.0, gt=0, alias="UPLOAD_PARSE_TIMEOUT_SECONDS")
 
     def resolved_database_url(self) -> str:
         return self.database_url or self.sqlite_default("upload.db")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
 from services.chat.security.integration_urls import check_url
@@ -10,9 +12,27 @@ from services.common.errors import ApiError
 OWN = "postgresql://trellis@db.internal:5432/trellis"
 
 
+# Made-up host names resolve here, to documentation addresses, without DNS.
+ADDRESSES = {
+    "warehouse": "192.0.2.10",
+    "mysql.local": "192.0.2.11",
+    "maria": "192.0.2.12",
+    "db.internal": "192.0.2.20",
+}
+
+
+def fake_resolve(host: str) -> set:
+    return {ipaddress.ip_address(ADDRESSES[host])} if host in ADDRESSES else set()
+
+
 def _check(url: str, tmp_path, hosts=None) -> str:
     return check_url(
-        url, allowed_dirs=[tmp_path], forbidden_files=[tmp_path / "chat.db"], forbidden_urls=[OWN], allowed_hosts=hosts
+        url,
+        allowed_dirs=[tmp_path],
+        forbidden_paths=[tmp_path / "chat.db"],
+        forbidden_urls=[OWN],
+        allowed_hosts=hosts,
+        resolve=fake_resolve,
     )
 
 

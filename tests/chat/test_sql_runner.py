@@ -141,8 +141,31 @@ async def test_the_connection_itself_is_read_only(items_url, sql, monkeypatch) -
     with pytest.raises(ApiError) as info:
         await run_query(items_url, sql)
     assert info.value.code == "QUERY_FAILED"
-    assert "read" in info.value.detail.lower()  # "readonly database" / "read-only transaction"
+    detail = info.value.detail.lower()
+    if items_url.startswith("postgresql"):
+        # Rows come through a server-side cursor, which only holds a query: DML cannot even start.
+        assert "syntax error" in detail
+    else:
+        assert "read" in detail  # "attempt to write a readonly database"
     assert _count(items_url) == ROWS
+
+
+async def test_a_writing_function_meets_the_read_only_transaction(postgres_server, monkeypatch) -> None:
+    import psycopg
+
+    from tests.conftest import _drop_pg_database, _fresh_pg_database
+
+    monkeypatch.setattr(sql_safety, "_check_tree", lambda tree, read, catalog=False: None)
+    name, url = _fresh_pg_database(postgres_server)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE SEQUENCE probe_seq")
+        with pytest.raises(ApiError) as info:
+            await run_query(url, "SELECT nextval('probe_seq')")
+        assert info.value.code == "QUERY_FAILED" and "read-only transaction" in info.value.detail
+    finally:
+        sql_runner.dispose_engines()
+        _drop_pg_database(postgres_server, name)
 
 
 async def test_a_query_the_database_rejects_is_query_failed(items_url) -> None:
@@ -193,14 +216,12 @@ async def test_an_unreachable_server_is_unavailable() -> None:
     assert "secret" not in err.detail and "127.0.0.1" not in err.detail
 
 
-async def test_duckdb_without_the_package_is_a_clear_error(tmp_path: Path) -> None:
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
-        err = await _fails("DATABASE_UNAVAILABLE", f"duckdb:///{tmp_path / 'x.duckdb'}", "SELECT 1")
-        assert "duckdb" in err.detail
-    else:
-        pytest.skip("duckdb is installed")
+async def test_duckdb_without_the_package_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # as if it were not installed: import fails
+    err = await _fails("DATABASE_UNAVAILABLE", f"duckdb:///{tmp_path / 'x.duckdb'}", "SELECT 1")
+    assert "duckdb" in err.detail
 
 
 async def test_engines_are_cached_and_bounded(tmp_path: Path, monkeypatch) -> None:

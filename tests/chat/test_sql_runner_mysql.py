@@ -14,14 +14,14 @@ from tests.conftest import _unavailable
 MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
-@pytest.fixture
-def table():
+def connect_mysql():
+    """An autocommit connection to the test server (skipped, or failed in CI, when it is down)."""
     import pymysql
     from sqlalchemy.engine import make_url
 
     url = make_url(MYSQL_URL)
     try:
-        conn = pymysql.connect(
+        return pymysql.connect(
             host=url.host,
             port=url.port or 3306,
             user=url.username,
@@ -32,6 +32,11 @@ def table():
         )
     except pymysql.MySQLError as exc:
         _unavailable(f"MySQL/MariaDB at {url.host}:{url.port or 3306}", exc)
+
+
+@pytest.fixture
+def table():
+    conn = connect_mysql()
     name = f"probe_{uuid.uuid4().hex[:8]}"
     with conn.cursor() as cur:
         cur.execute(f"CREATE TABLE {name} (id INT PRIMARY KEY, name VARCHAR(20), amount DECIMAL(10,2))")

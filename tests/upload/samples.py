@@ -10,19 +10,28 @@ import zlib
 def pdf_bytes(lines: list[str] | None = None, *, pages: int = 1) -> bytes:
     """A valid PDF whose pages show `lines` in Helvetica (text pypdf can extract)."""
     lines = lines or ["Quarterly report", "Revenue grew in the North region"]
-    objects: list[bytes] = []
-    page_ids = [3 + 2 * i for i in range(pages)]
-    font_id = 3 + 2 * pages
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    kids = " ".join(f"{pid} 0 R" for pid in page_ids).encode()
-    objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>")
+    streams = []
     for number in range(pages):
         text = ["BT /F1 12 Tf 72 720 Td 14 TL"]
         for line in [*lines, f"Page {number + 1}"]:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             text.append(f"({escaped}) Tj T*")
         text.append("ET")
-        stream = zlib.compress("\n".join(text).encode("latin-1"))
+        streams.append("\n".join(text).encode("latin-1"))
+    return pdf_from_streams(streams)
+
+
+def pdf_from_streams(streams: list[bytes]) -> bytes:
+    """A PDF with one page per content stream (Flate-compressed), Helvetica as font /F1."""
+    pages = len(streams)
+    objects: list[bytes] = []
+    page_ids = [3 + 2 * i for i in range(pages)]
+    font_id = 3 + 2 * pages
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    kids = " ".join(f"{pid} 0 R" for pid in page_ids).encode()
+    objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>")
+    for number, raw in enumerate(streams):
+        stream = zlib.compress(raw, 9)
         page = (
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {page_ids[number] + 1} 0 R "
             f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>"

@@ -2,25 +2,24 @@
 
 Defence in depth: sql.safety refuses anything but a single SELECT; here the connection itself
 is read-only (SQLite `mode=ro` + `query_only`, PostgreSQL/MySQL read-only transactions, DuckDB
-`read_only`), and every dialect stops a query at the deadline on the database side.
+`read_only`), and every dialect stops a query at the deadline on the database side. Rows are
+fetched a batch at a time (server-side cursors on PostgreSQL and MySQL) through a byte budget
+(sql.result_caps): long values are cut with a marker and the result stops at the budget, so a
+query returning huge values costs about one row of memory, never the whole result.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import math
 import re
 import sqlite3
 import threading
 import time
-import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import time as dtime
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,10 +27,12 @@ from urllib.parse import quote
 import sqlglot
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlglot import exp
 
+from services.chat.security.integration_urls import DRIVERS, safe_url
+from services.chat.sql.result_caps import Collector, ResultLimits
 from services.chat.sql.safety import STRINGISH_TOKENS, checked_tree, render, sqlglot_dialect, with_limit
 from services.common.database import normalise_url
 from services.common.errors import ApiError
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 MAX_ENGINES = 32
 CONNECT_TIMEOUT_SECONDS = 10
+# Longest string or blob SQLite may build while running an integration's query (intermediate values
+# included): bounds the memory of one value before the per-value cap can cut it.
+SQLITE_MAX_VALUE_BYTES = 64 * 1024 * 1024
 # Past the deadline the database has been told to stop; this is only the last-resort wait.
 _BACKSTOP_GRACE_SECONDS = 5
 _MAX_MESSAGE = 500
@@ -53,10 +57,43 @@ class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
     # Rows the query matched; when truncated, a COUNT(*) made within the remaining time, or
-    # max_rows + 1 (a lower bound) if that count could not finish.
+    # the rows read (a lower bound) if that count could not finish.
     total_rows: int
+    # Rows were left out: more than max_rows matched, or the byte budget stopped the result.
     truncated: bool
     sql: str
+    # Values longer than the per-value cap, cut and ending with "…[truncated: N characters in all]".
+    cells_cut: int = 0
+    # The byte budget stopped the result before max_rows (truncated is then True as well).
+    byte_limited: bool = False
+    limits: ResultLimits = field(default_factory=ResultLimits)
+
+    @property
+    def notice(self) -> str:
+        """A sentence for the answer when values or rows were cut by the byte caps, else ""."""
+        parts = []
+        if self.byte_limited:
+            parts.append(
+                f"The result reached the {_size(self.limits.max_result_bytes)} limit, so only its first "
+                f"{len(self.rows):,} rows were read."
+            )
+        if self.cells_cut:
+            some = "One value was" if self.cells_cut == 1 else f"{self.cells_cut:,} values were"
+            parts.append(f"{some} longer than {_size(self.limits.max_cell_bytes)} and cut (marked “…[truncated]”).")
+        return " ".join(parts)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n / 1024:g} KiB"
+
+
+@functools.cache
+def default_limits() -> ResultLimits:
+    """QUERY_MAX_CELL_BYTES / QUERY_MAX_RESULT_BYTES, read once."""
+    from services.chat.settings import ChatSettings
+
+    settings = ChatSettings()
+    return ResultLimits(settings.query_max_cell_bytes, settings.query_max_result_bytes)
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,7 @@ class _Plan:
     max_rows: int
     timeout: float
     deadline: float
+    limits: ResultLimits
 
 
 # ASYNC109: the timeout is enforced by the database, since cancelling the caller could not stop a running query.
@@ -79,9 +117,12 @@ async def run_query(
     timeout: float = 15,  # noqa: ASYNC109
     max_rows: int = 1000,
     catalog: bool = False,
+    limits: ResultLimits | None = None,
 ) -> QueryResult:
-    """Check `sql` (sql.safety) and run it read-only on the database at `url`; `:name` binds from params."""
-    backend = _backend(url)
+    """Check `sql` (sql.safety) and run it read-only on the database at `url`; `:name` binds from params.
+
+    The rows are capped by `limits` (default: QUERY_MAX_CELL_BYTES / QUERY_MAX_RESULT_BYTES)."""
+    url, backend = _checked_url(url)
     tree, binds = checked_tree(sql, backend, catalog=catalog)
     params = dict(params or {})
     for name in binds.values():
@@ -99,6 +140,7 @@ async def run_query(
         max_rows=max_rows,
         timeout=timeout,
         deadline=time.monotonic() + timeout,
+        limits=limits or default_limits(),
     )
     work: Callable[[], QueryResult] = (
         (lambda: _run_duckdb(url, plan)) if backend == "duckdb" else (lambda: _run_sqlalchemy(url, plan))
@@ -109,13 +151,16 @@ async def run_query(
         raise _timeout(timeout) from None
 
 
-def _backend(url: str) -> str:
+def _checked_url(url: str) -> tuple[str, str]:
+    """The URL rebuilt from safe parts (security.integration_urls) and its backend, before any connection:
+    an integration stored before a rule existed gets no further than a new one."""
     try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        raise ApiError("DATABASE_UNAVAILABLE", "The integration URL is not a database URL") from None
-    sqlglot_dialect(backend)  # unsupported engines fail here, before any connection
-    return "mysql" if backend == "mariadb" else backend
+        safe = safe_url(url)
+    except ApiError as err:
+        if "SQLAlchemy" in err.detail:
+            raise ApiError("DATABASE_UNAVAILABLE", "The integration URL is not a database URL") from None
+        raise ApiError("DATABASE_UNAVAILABLE", f"The integration URL is not accepted any more ({err.detail})") from None
+    return safe.render_as_string(hide_password=False), DRIVERS[safe.drivername]
 
 
 def _timeout(seconds: float) -> ApiError:
@@ -156,6 +201,18 @@ def dispose_engines() -> None:
             _engines.popitem()[1].dispose()
 
 
+def dispose_engine(url: str) -> None:
+    """Close the pooled connections to one database (e.g. a file about to be deleted)."""
+    try:
+        key = _checked_url(url)[0]
+    except ApiError:
+        return
+    with _engines_lock:
+        engine = _engines.pop(key, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _sqlite_path(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -172,6 +229,7 @@ def _make_engine(url: str) -> Engine:
             def connect() -> sqlite3.Connection:
                 conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=5)
                 conn.execute("PRAGMA query_only = ON")
+                conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_VALUE_BYTES)
                 return conn
 
             return create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool, pool_size=5)
@@ -226,33 +284,51 @@ def _run_transactional(conn: Connection, plan: _Plan) -> QueryResult:
         def arm() -> None:
             conn.exec_driver_sql(f"SET LOCAL statement_timeout = {_ms(plan)}")
 
-    else:
-        conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
-        mariadb = bool(getattr(conn.dialect, "is_mariadb", False))
+        # Each FETCH of the server-side cursor is a statement of its own: it gets what is left.
+        return _fetch(conn, plan, arm, rearm=arm)
 
-        def arm() -> None:
-            if mariadb:
-                conn.exec_driver_sql(f"SET SESSION max_statement_time = {_ms(plan) / 1000:.3f}")
-            else:
-                conn.exec_driver_sql(f"SET SESSION max_execution_time = {_ms(plan)}")
+    conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
+    mariadb = bool(getattr(conn.dialect, "is_mariadb", False))
 
-    return _fetch(conn, plan, arm)
+    def arm_mysql() -> None:
+        if mariadb:
+            conn.exec_driver_sql(f"SET SESSION max_statement_time = {_ms(plan) / 1000:.3f}")
+        else:
+            conn.exec_driver_sql(f"SET SESSION max_execution_time = {_ms(plan)}")
+
+    return _fetch(conn, plan, arm_mysql)
 
 
 def _ms(plan: _Plan) -> int:
     return max(1, int(_remaining(plan) * 1000))
 
 
-def _fetch(conn: Connection, plan: _Plan, arm: Callable[[], None]) -> QueryResult:
+def _fetch(
+    conn: Connection, plan: _Plan, arm: Callable[[], None], rearm: Callable[[], None] | None = None
+) -> QueryResult:
     if _remaining(plan) <= 0:
         raise _timeout(plan.timeout)
     arm()
-    result = conn.execute(text(_escape_literal_colons(plan.sql, plan.backend)), plan.params)
+    # stream_results: a server-side cursor (PostgreSQL) or an unbuffered one (MySQL), so only the
+    # rows asked for cross the wire; SQLite steps through its rows anyway.
+    statement = text(_escape_literal_colons(plan.sql, plan.backend))
+    result = conn.execute(statement, plan.params, execution_options={"stream_results": True})
     columns = list(result.keys())
-    rows = result.fetchmany(plan.max_rows + 1)
-    result.close()
-    truncated = len(rows) > plan.max_rows
-    total = len(rows)
+    rows = Collector(plan.limits, plan.max_rows)
+    try:
+        while not rows.done:
+            if rows.rows and rearm is not None:
+                if _remaining(plan) <= 0:
+                    raise _timeout(plan.timeout)
+                rearm()
+            batch = result.fetchmany(rows.batch_size())
+            if not batch:
+                break
+            rows.add_all(batch)
+    finally:
+        result.close()
+    truncated = rows.full or len(rows.rows) > plan.max_rows
+    total = len(rows.rows)
     if truncated and _remaining(plan) > 0.05:
         try:
             arm()
@@ -261,12 +337,19 @@ def _fetch(conn: Connection, plan: _Plan, arm: Callable[[], None]) -> QueryResul
         except SQLAlchemyError as exc:
             # The rows are there; only the total is unknown, so keep the lower bound.
             log.info("row count skipped: %s", _first_line(exc))
+    return _result(columns, rows, total, plan)
+
+
+def _result(columns: list[str], rows: Collector, total: int, plan: _Plan) -> QueryResult:
     return QueryResult(
         columns=columns,
-        rows=[[_jsonable(v) for v in row] for row in rows[: plan.max_rows]],
+        rows=rows.rows[: plan.max_rows],
         total_rows=total,
-        truncated=truncated,
+        truncated=rows.full or len(rows.rows) > plan.max_rows,
         sql=plan.sql,
+        cells_cut=rows.cells_cut,
+        byte_limited=rows.full,
+        limits=plan.limits,
     )
 
 
@@ -329,18 +412,20 @@ def _run_duckdb(url: str, plan: _Plan) -> QueryResult:
     try:
         cursor = conn.execute(plan.sql, plan.params)
         columns = [d[0] for d in cursor.description or ()]
-        rows = cursor.fetchmany(plan.max_rows + 1)
-        truncated = len(rows) > plan.max_rows
-        total = len(rows)
-        if truncated:
+        rows = Collector(plan.limits, plan.max_rows)
+        while not rows.done:
+            batch = cursor.fetchmany(rows.batch_size())
+            if not batch:
+                break
+            rows.add_all(batch)
+        total = len(rows.rows)
+        if rows.full or len(rows.rows) > plan.max_rows:
             try:
                 counted = conn.execute(plan.count_sql, plan.params).fetchone()
                 total = int(counted[0]) if counted else total
             except duckdb.Error as exc:
                 log.info("row count skipped: %s", _first_line(exc))
-        return QueryResult(
-            columns, [[_jsonable(v) for v in row] for row in rows[: plan.max_rows]], total, truncated, plan.sql
-        )
+        return _result(columns, rows, total, plan)
     except duckdb.InterruptException:
         raise _timeout(plan.timeout) from None
     except duckdb.Error as exc:
@@ -350,29 +435,3 @@ def _run_duckdb(url: str, plan: _Plan) -> QueryResult:
     finally:
         timer.cancel()
         conn.close()
-
-
-# --- values -------------------------------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    """A JSON-friendly cell: ISO strings for times, floats for decimals, a placeholder for binary."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        return float(value) if value.is_finite() else None
-    if isinstance(value, datetime | date | dtime):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return f"<binary {len(value)} bytes>"
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, Sequence):
-        return [_jsonable(v) for v in value]
-    return str(value)

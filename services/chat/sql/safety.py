@@ -1,8 +1,10 @@
 """Read-only SQL gate: only one SELECT-like statement runs, with a row limit on the outermost query.
 
 The statement is parsed with sqlglot and re-rendered from the checked tree, so what executes is
-exactly what was inspected (no comments, no trailing statements). This is the first layer; the
-runner adds a read-only connection or transaction and a timeout on top of it.
+exactly what was inspected (no comments, no trailing statements). Only the connected schema's
+tables may be named, and only the functions of the dialect's allow-list (`sql.functions`) may be
+called. This is the first layer; the runner adds a read-only connection or transaction, a timeout
+and byte caps on the result on top of it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from services.chat.sql import functions
 from services.common.errors import ApiError
 
 MAX_SQL_CHARS = 100_000
@@ -74,104 +77,6 @@ _STATEMENT_CLASSES = (
 _FORBIDDEN_NODES: tuple[type, ...] = tuple(
     cls for name in _STATEMENT_CLASSES if isinstance(cls := getattr(exp, name, None), type)
 )
-
-# Functions that reach the server's files, network, processes or settings, write, or stall.
-# One list for every dialect: a name that is harmless in one engine is still suspicious in another.
-FORBIDDEN_FUNCTIONS = frozenset(
-    {
-        # SQLite (extensions and the shell's fileio functions)
-        "load_extension",
-        "readfile",
-        "writefile",
-        "edit",
-        "fsdir",
-        "zipfile",
-        "sqlar_compress",
-        "sqlar_uncompress",
-        "fts3_tokenizer",
-        # PostgreSQL
-        "pg_read_file",
-        "pg_read_binary_file",
-        "pg_stat_file",
-        "pg_ls_dir",
-        "pg_ls_logdir",
-        "pg_ls_waldir",
-        "pg_ls_tmpdir",
-        "pg_ls_archive_statusdir",
-        "pg_file_write",
-        "pg_file_rename",
-        "pg_file_unlink",
-        "pg_logdir_ls",
-        "pg_sleep",
-        "pg_sleep_for",
-        "pg_sleep_until",
-        "pg_terminate_backend",
-        "pg_cancel_backend",
-        "pg_reload_conf",
-        "pg_rotate_logfile",
-        "pg_switch_wal",
-        "pg_promote",
-        "pg_create_restore_point",
-        "pg_notify",
-        "pg_logical_emit_message",
-        "set_config",
-        "nextval",
-        "setval",
-        "lo_import",
-        "lo_export",
-        "lo_get",
-        "lo_put",
-        "lo_create",
-        "lo_creat",
-        "lo_open",
-        "lo_unlink",
-        "lo_from_bytea",
-        "loread",
-        "lowrite",
-        "query_to_xml",
-        "query_to_xml_and_xmlschema",
-        "query_to_xmlschema",
-        "cursor_to_xml",
-        # MySQL / MariaDB
-        "load_file",
-        "sleep",
-        "benchmark",
-        "get_lock",
-        "release_lock",
-        "release_all_locks",
-        "master_pos_wait",
-        "source_pos_wait",
-        "sys_exec",
-        "sys_eval",
-        # DuckDB (file and network readers, nested queries)
-        "read_csv",
-        "read_csv_auto",
-        "read_parquet",
-        "parquet_scan",
-        "parquet_metadata",
-        "parquet_schema",
-        "read_json",
-        "read_json_auto",
-        "read_json_objects",
-        "read_ndjson",
-        "read_ndjson_auto",
-        "read_ndjson_objects",
-        "read_text",
-        "read_blob",
-        "read_xlsx",
-        "sniff_csv",
-        "glob",
-        "iceberg_scan",
-        "delta_scan",
-        "sqlite_scan",
-        "postgres_scan",
-        "mysql_scan",
-        "st_read",
-        "query",
-        "query_table",
-    }
-)
-_FORBIDDEN_PREFIXES = ("dblink", "pg_advisory", "pg_try_advisory", "pg_read_", "pg_ls_")
 
 STRINGISH_TOKENS = frozenset(
     getattr(TokenType, name)
@@ -313,12 +218,6 @@ def _is_query(node: exp.Expression) -> bool:
     return isinstance(node, exp.Select | exp.SetOperation)
 
 
-def _function_names(node: exp.Func) -> set[str]:
-    if isinstance(node, exp.Anonymous):
-        return {node.name.lower()}
-    return {name.lower() for name in type(node).sql_names()}
-
-
 def _check_tree(tree: exp.Expression, read: str, catalog: bool = False) -> None:
     if not _is_query(tree):
         # sqlglot keeps statements it does not model (CALL, EXPLAIN, ...) as a Command named by its keyword.
@@ -331,10 +230,16 @@ def _check_tree(tree: exp.Expression, read: str, catalog: bool = False) -> None:
             raise ApiError("UNSAFE_SQL", "SELECT ... INTO writes data and is not allowed")
         if isinstance(node, exp.Lock):
             raise ApiError("UNSAFE_SQL", "Row locking (FOR UPDATE / FOR SHARE) is not allowed")
-        if isinstance(node, exp.Func):
-            for name in _function_names(node):
-                if name in FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_PREFIXES):
-                    raise ApiError("UNSAFE_SQL", f"The function {name}() is not allowed")
+        if isinstance(node, exp.Func) and not functions.allowed(node, read, catalog=catalog):
+            raise ApiError(
+                "UNSAFE_SQL",
+                f"The function {functions.function_name(node)}() is not allowed: queries may call only "
+                "built-in functions that read values (see SECURITY.md)",
+            )
+        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+            raise ApiError("UNSAFE_SQL", "Schema-qualified function calls are not allowed")
+        if isinstance(node, exp.SessionParameter | exp.Parameter):
+            raise ApiError("UNSAFE_SQL", "Server and session variables are not allowed (use :name parameters)")
         if isinstance(node, exp.Table) and not catalog:
             _check_table(node)
         if read == "duckdb" and isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):

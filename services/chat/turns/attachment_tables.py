@@ -1,15 +1,24 @@
 """An attached CSV/XLSX as a small read-only SQLite database, so any engine can answer with SQL.
 
 The rows come from the Upload service (ReadUploadTable); the file is built once per upload
-under DATA_DIR/attachments and reused by later turns.
+under DATA_DIR/attachments and reused by later turns. Two first uses of one upload at once share one
+build (a lock per upload), and every build goes to a file of its own that is renamed into place, so
+replicas sharing the folder never see a half-written table. A copy does not outlive its upload for
+long: a sweep every minute asks the Upload service (as the member who last used it) whether it still
+exists and deletes the copy of one that is gone, and removes any copy unused for `idle_ttl` (what
+is left when the member's token expired or the process restarted).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import re
 import sqlite3
+import tempfile
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,7 +26,11 @@ from google.protobuf import json_format
 
 from services.chat.clients.upload import UploadClient
 from services.chat.engines.base import Database
+from services.chat.sql.runner import dispose_engine
+from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal
+
+log = logging.getLogger(__name__)
 
 TABULAR_TYPES = {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _MENTION = re.compile(r"\b(attach\w*|files?|upload\w*|csv|spreadsheets?|sheets?|xlsx|excel)\b", re.I)
@@ -68,38 +81,133 @@ def build_sqlite(path: Path, table: str, headers: list[str], rows: list[list[Any
     width = len(columns)
     typed = [[_number(v) for v in (row + [None] * width)[:width]] for row in rows]
     types = [_column_type([row[i] for row in typed]) for i in range(width)]
-    tmp = path.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    conn = sqlite3.connect(tmp)
+    # A temporary file of this build's own: a concurrent build (another replica) never touches it.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
     try:
-        spec = ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
-        conn.execute(f'CREATE TABLE "{table}" ({spec})')
-        marks = ", ".join("?" for _ in columns)
-        conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', typed)  # noqa: S608 - quoted identifiers
-        conn.commit()
+        conn = sqlite3.connect(tmp)
+        try:
+            spec = ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
+            conn.execute(f'CREATE TABLE "{table}" ({spec})')
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', typed)  # noqa: S608 - quoted identifiers
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(tmp, path)
     finally:
-        conn.close()
-    os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)
 
 
 class AttachmentTables:
-    def __init__(self, uploads: UploadClient, cache_dir: Path, max_rows: int = 200_000) -> None:
+    SWEEP_INTERVAL = 60.0
+
+    def __init__(
+        self,
+        uploads: UploadClient,
+        cache_dir: Path,
+        max_rows: int = 200_000,
+        *,
+        idle_ttl: float = 3600.0,
+        sweep_interval: float | None = SWEEP_INTERVAL,
+    ) -> None:
         self._uploads = uploads
         self._dir = cache_dir
         self._max_rows = max_rows
+        self._idle_ttl = idle_ttl
+        self._sweep_interval = sweep_interval
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, Principal] = {}  # who last used each cached upload: the sweep asks as them
+        self._sweeper: asyncio.Task[None] | None = None
+        self.remove_idle()  # what a previous process left
+
+    def path(self, upload_id: str) -> Path:
+        return self._dir / f"{identifier(upload_id, 'upload')}.db"
 
     async def database(self, who: Principal, upload: dict[str, Any]) -> Database:
-        path = self._dir / f"{identifier(upload['id'], 'upload')}.db"
-        if not path.exists():
-            headers: list[str] = []
-            rows: list[list[Any]] = []
-            async for part in self._uploads.read_table(who, upload["id"], self._max_rows):
-                headers = headers or list(part.headers)
-                rows.extend(cast(list[Any], json_format.MessageToDict(r)) for r in part.rows)  # a ListValue
-            self._dir.mkdir(parents=True, exist_ok=True)
-            table = identifier(Path(upload["filename"]).stem, "attachment")
-            await asyncio.to_thread(build_sqlite, path, table, headers, rows)
+        """The upload's rows as a SQLite database, built on its first use (GetUploads found it: it exists)."""
+        self._start_sweeper()
+        upload_id = upload["id"]
+        path = self.path(upload_id)
+        lock = self._locks.setdefault(upload_id, asyncio.Lock())
+        async with lock:
+            if not path.exists():
+                await self._build(who, upload, path)
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: not idle
+            self._users[upload_id] = who
+        if not lock.locked():
+            self._locks.pop(upload_id, None)
         return Database(url=f"sqlite:///{path.resolve()}", dialect="sqlite", display_name=upload["filename"])
+
+    async def _build(self, who: Principal, upload: dict[str, Any], path: Path) -> None:
+        headers: list[str] = []
+        rows: list[list[Any]] = []
+        async for part in self._uploads.read_table(who, upload["id"], self._max_rows):
+            headers = headers or list(part.headers)
+            rows.extend(cast(list[Any], json_format.MessageToDict(r)) for r in part.rows)  # a ListValue
+        self._dir.mkdir(parents=True, exist_ok=True)
+        table = identifier(Path(upload["filename"]).stem, "attachment")
+        await asyncio.to_thread(build_sqlite, path, table, headers, rows)
+
+    def forget(self, upload_ids: list[str]) -> None:
+        """Delete the copies of these uploads now (their uploads were deleted)."""
+        for upload_id in upload_ids:
+            path = self.path(upload_id)
+            dispose_engine(f"sqlite:///{path.resolve()}")  # pooled connections would keep the file alive
+            path.unlink(missing_ok=True)
+            self._users.pop(upload_id, None)
+
+    def remove_idle(self, now: float | None = None) -> int:
+        """Delete copies unused for idle_ttl and temporary files a crashed build left; how many."""
+        if not self._dir.is_dir():
+            return 0
+        now = time.time() if now is None else now
+        removed = 0
+        for entry in self._dir.iterdir():
+            try:
+                idle = now - entry.stat().st_mtime
+            except OSError:
+                continue
+            if entry.suffix == ".db" and idle > self._idle_ttl:
+                self.forget([entry.stem])
+                removed += 1
+            elif entry.suffix == ".tmp" and idle > max(self._idle_ttl, 600):
+                entry.unlink(missing_ok=True)
+        return removed
+
+    async def sweep(self) -> int:
+        """Delete the copies of uploads the Upload service no longer has, and idle ones; how many."""
+        removed = await asyncio.to_thread(self.remove_idle)
+        by_user: dict[str, tuple[Principal, list[str]]] = {}
+        for upload_id, who in list(self._users.items()):
+            if self.path(upload_id).exists():
+                by_user.setdefault(who.token, (who, []))[1].append(upload_id)
+            else:
+                self._users.pop(upload_id, None)
+        for who, ids in by_user.values():
+            try:
+                present = await self._uploads.fresh(who, ids)
+            except ApiError as err:  # token expired, Upload service down: the idle limit still applies
+                log.debug("attachment sweep skipped for %d uploads: %s", len(ids), err.code)
+                continue
+            gone = [i for i in ids if i not in present]
+            await asyncio.to_thread(self.forget, gone)
+            removed += len(gone)
+        return removed
+
+    def _start_sweeper(self) -> None:
+        if self._sweeper is None and self._sweep_interval:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever(self._sweep_interval))
+
+    async def _sweep_forever(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sweep()
+            except Exception:  # tried again next round
+                log.exception("attachment cache sweep failed")
 
     async def pick(
         self, who: Principal, uploads: list[dict[str, Any]], question: str, database: Database | None

@@ -46,5 +46,8 @@ async def saved_query_events(
     yield Viz(table_visualization(result, query.title))
     count = f"{result.total_rows:,} rows" if result.truncated else f"{len(result.rows):,} rows"
     text = f"Ran the saved query **{query.title}**: {count}.\n\n```sql\n{sql}\n```"
+    if result.notice:  # the byte caps cut values or rows: say so, and keep it on the message
+        yield Note("truncated", result.notice)
+        text = f"Ran the saved query **{query.title}**: {count}. {result.notice}\n\n```sql\n{sql}\n```"
     async for delta in stream_text(text, stream_delay):
         yield delta

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from services.common.errors import ApiError
@@ -16,10 +17,22 @@ Cell = str | float | bool | None
 TableRow = list[Cell]  # a row as ReadUploadTable sends it
 
 
+# Where each chunk also goes as soon as it is made: the parse sandbox streams them to its parent,
+# so that a parse stopped by a limit still leaves what it extracted.
+chunk_sink: ContextVar[Callable[[str], None] | None] = ContextVar("chunk_sink", default=None)
+
+
 @dataclass
 class Parsed:
     chunks: list[str] = field(default_factory=list)
     truncated: bool = False  # the index holds only the beginning of the file
+    stopped: str = ""  # the limit that stopped the extraction early, "" when it ran to the end
+
+    def add(self, chunk: str) -> None:
+        self.chunks.append(chunk)
+        sink = chunk_sink.get()
+        if sink is not None:
+            sink(chunk)
 
 
 class ChunkWriter:
@@ -63,7 +76,7 @@ class ChunkWriter:
         if not self._lines:
             return
         text = "\n".join([self._header, *self._lines]) if self._header else "\n".join(self._lines)
-        self.out.chunks.append(text)
+        self.out.add(text)
         self.total += len(text)
         self._lines, self._size = [], 0
 

@@ -65,7 +65,7 @@ def parse_csv(path: Path, filename: str) -> Parsed:
         raise _not_csv(filename, "it has no rows")
     rows.flush()
     if not out.chunks:  # a header without rows is still worth finding
-        out.chunks.append(f"{filename}: columns {row_text(header)} (no data rows)")
+        out.add(f"{filename}: columns {row_text(header)} (no data rows)")
     return out
 
 

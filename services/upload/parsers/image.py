@@ -196,4 +196,6 @@ def describe_image(path: Path, mime: str, filename: str) -> str:
 
 
 def parse_image(path: Path, mime: str, filename: str) -> Parsed:
-    return Parsed(chunks=[describe_image(path, mime, filename)])
+    out = Parsed()
+    out.add(describe_image(path, mime, filename))
+    return out

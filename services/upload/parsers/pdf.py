@@ -12,6 +12,7 @@ from services.upload.parsers.chunking import ChunkWriter, Parsed, unreadable
 log = logging.getLogger(__name__)
 
 MAX_PDF_PAGES = 1000
+MAX_PAGE_CHARS = 100_000  # text indexed per page; a page of more (a text bomb) is cut there
 
 
 def parse_pdf(path: Path, filename: str) -> Parsed:
@@ -41,13 +42,19 @@ def _parse_pdf(fh: BinaryIO, filename: str) -> Parsed:
     for number in range(min(pages, MAX_PDF_PAGES)):
         try:
             text = reader.pages[number].extract_text() or ""
+        except MemoryError:
+            raise  # the sandbox's memory limit: the parse stops here, keeping the pages before
         except Exception as exc:  # noqa: BLE001 - one unreadable page must not lose the others
             log.info("%s: page %d has no extractable text: %s", filename, number + 1, exc)
             continue
+        if len(text) > MAX_PAGE_CHARS:
+            text = text[:MAX_PAGE_CHARS]
+            out.truncated = True
         writer.section(f"{filename}, page {number + 1} of {pages}")
         for line in text.splitlines():
             if not writer.add(line):
                 return out
+        writer.flush()  # the page's text leaves now: a limit hit on a later page does not lose it
     writer.flush()
     out.truncated = out.truncated or pages > MAX_PDF_PAGES
     return out

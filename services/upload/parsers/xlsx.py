@@ -98,7 +98,7 @@ def parse_xlsx(path: Path, filename: str) -> Parsed:
         except Exception as exc:  # noqa: BLE001 - a broken sheet XML surfaces while iterating
             raise unreadable(filename, "XLSX workbook", exc) from None
     if not out.chunks:
-        out.chunks.append(f"{filename}: an empty workbook ({', '.join(book.sheetnames)})")
+        out.add(f"{filename}: an empty workbook ({', '.join(book.sheetnames)})")
     return out
 
 

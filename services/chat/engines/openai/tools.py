@@ -385,13 +385,17 @@ class DatabaseTools:
             "row_count": result.total_rows,
             "rows": [[_cell(v) for v in row] for row in result.rows[:MODEL_ROWS]],
         }
-        if result.truncated:
+        if result.truncated and not result.byte_limited:
             payload["note"] = f"More than {MAX_RESULT_ROWS} rows matched; row_count is the total."
+        events: list[EngineEvent] = [Note("sql", sql)]
+        if result.notice:  # byte caps: tell the model, so the answer says so, and keep it on the message
+            payload["note"] = " ".join(filter(None, [payload.get("note"), result.notice]))
+            events.append(Note("truncated", result.notice))
         while len(json.dumps(payload, default=str)) > MAX_TOOL_CHARS and len(payload["rows"]) > 1:
             payload["rows"] = payload["rows"][: len(payload["rows"]) // 2]
         if len(payload["rows"]) < len(result.rows):
             payload["rows_shown"] = len(payload["rows"])
-        return ToolResult(payload, [Note("sql", sql)])
+        return ToolResult(payload, events)
 
     # --- visualizations -----------------------------------------------------------------
 
