@@ -49,8 +49,9 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         self._cipher = cipher
         self._settings = settings
 
-    def _checked(self, url: str) -> str:
-        return check_integration_url(url, self._settings)
+    async def _checked(self, url: str) -> str:
+        # Off the event loop: the check resolves host names.
+        return await run_sync(check_integration_url, url, self._settings)
 
     async def ListIntegrations(  # noqa: N802
         self, request: pb.ListIntegrationsRequest, context: grpc.aio.ServicerContext
@@ -66,7 +67,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         if request.type not in ("", "database"):
             raise ApiError("INVALID_REQUEST", "type: only 'database' is supported")
         name = _name(request.display_name)
-        dialect = self._checked(request.url)
+        dialect = await self._checked(request.url)
         row = await run_sync(
             self._integrations.create, who.organization_id, name, dialect, self._cipher.encrypt(request.url)
         )
@@ -79,7 +80,7 @@ class IntegrationServicer(pb_grpc.IntegrationServiceServicer):
         name = _name(request.display_name) if request.HasField("display_name") else None
         dialect = encrypted = None
         if request.HasField("url"):
-            dialect = self._checked(request.url)
+            dialect = await self._checked(request.url)
             encrypted = self._cipher.encrypt(request.url)
         before = await run_sync(self._integrations.get, who.organization_id, request.integration_id)
         row = await run_sync(
