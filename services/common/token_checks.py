@@ -7,6 +7,7 @@ bound is that TTL (documented as TOKEN_CHECK_CACHE_SECONDS).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -31,6 +32,7 @@ class CachedTokenCheck:
         self._ttl = ttl
         self._clock = clock
         self._seen: OrderedDict[str, tuple[float, bool]] = OrderedDict()
+        self._pending: dict[str, asyncio.Future[bool]] = {}
 
     async def __call__(self, principal: Principal) -> None:
         now = self._clock()
@@ -38,7 +40,13 @@ class CachedTokenCheck:
         if cached is not None and now - cached[0] < self._ttl:
             live = cached[1]
         else:
-            live = await self._is_live(principal)
+            # Calls of one token arriving together share one check, and resume in arrival order.
+            pending = self._pending.get(principal.jti)
+            if pending is None:
+                pending = asyncio.ensure_future(self._is_live(principal))
+                self._pending[principal.jti] = pending
+                pending.add_done_callback(lambda _: self._pending.pop(principal.jti, None))
+            live = await asyncio.shield(pending)
             self._seen[principal.jti] = (now, live)
             self._seen.move_to_end(principal.jti)
             while len(self._seen) > MAX_ENTRIES:
