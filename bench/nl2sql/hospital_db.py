@@ -21,15 +21,13 @@ Usage: ``python bench/nl2sql/hospital_db.py PATH [--seed N] [--today YYYY-MM-DD]
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import sqlite3
 import sys
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from sqlite_file import Row, generator_main, pick, write_database
 
 WINDOW_DAYS = 730
 N_PATIENTS = 2000
@@ -179,12 +177,6 @@ DIAGNOSIS_DEPARTMENT = {
 WARDS = (("general", 70), ("icu", 12), ("private", 18))
 # fmt: on
 
-Row = tuple[object, ...]
-
-
-def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
-    return rng.choices([w[0] for w in weighted], weights=[w[1] for w in weighted])[0]
-
 
 def generate(seed: int, today: date) -> dict[str, list[Row]]:
     rng = random.Random(seed)
@@ -216,7 +208,7 @@ def generate(seed: int, today: date) -> dict[str, list[Row]]:
 
     patients: list[Row] = []
     for pid in range(1, N_PATIENTS + 1):
-        gender = _pick(rng, GENDERS)
+        gender = pick(rng, GENDERS)
         age_days = int(rng.triangular(0, 95, 48) * 365.25)
         birth = today - timedelta(days=age_days + rng.randint(0, 364))
         registered = start - timedelta(days=rng.randint(0, 3000)) if rng.random() < 0.55 else rng.choice(days)
@@ -227,9 +219,9 @@ def generate(seed: int, today: date) -> dict[str, list[Row]]:
                 rng.choice(LAST_NAMES),
                 gender,
                 birth.isoformat(),
-                _pick(rng, CITIES),
-                _pick(rng, INSURANCE),
-                _pick(rng, BLOOD_TYPES),
+                pick(rng, CITIES),
+                pick(rng, INSURANCE),
+                pick(rng, BLOOD_TYPES),
                 registered.isoformat(),
             )
         )
@@ -254,8 +246,8 @@ def generate(seed: int, today: date) -> dict[str, list[Row]]:
         at = datetime.combine(day, datetime.min.time()) + timedelta(
             hours=rng.randint(8, 17), minutes=rng.choice((0, 15, 30, 45))
         )
-        status = _pick(rng, APPOINTMENT_STATUS)
-        visit_type = _pick(rng, VISIT_TYPES)
+        status = pick(rng, APPOINTMENT_STATUS)
+        visit_type = pick(rng, VISIT_TYPES)
         fee = dept_fee[dept] * (0.6 if visit_type == "telehealth" else 0.8 if visit_type == "follow-up" else 1.0)
         fee = round(fee * rng.uniform(0.9, 1.25), 2) if status == "completed" else 0.0
         appointments.append((appt_id, patient + 1, doctor, at.strftime("%Y-%m-%d %H:%M:%S"), status, visit_type, fee))
@@ -279,7 +271,7 @@ def generate(seed: int, today: date) -> dict[str, list[Row]]:
             if registered_on[patient] <= adm_day:
                 break
         diagnosis, _, mean_stay, base_charge = DIAGNOSES[rng.choices(range(len(DIAGNOSES)), weights=diag_weights)[0]]
-        ward = _pick(rng, WARDS)
+        ward = pick(rng, WARDS)
         stay = max(1, round(rng.expovariate(1 / mean_stay) + (2 if ward == "icu" else 0)))
         discharged = adm_day + timedelta(days=stay)
         discharged_on = discharged.isoformat() if discharged < today else None
@@ -309,40 +301,11 @@ def generate(seed: int, today: date) -> dict[str, list[Row]]:
 
 def create_hospital_database(path: Path, *, seed: int = 11, today: date | None = None) -> dict[str, int]:
     """Create (or replace) the hospital database at ``path``; return row counts per table."""
-    path = Path(path)
-    today = today or date.today()
-    data = generate(seed, today)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        conn = sqlite3.connect(tmp)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.executescript(SCHEMA)
-            with conn:
-                for table in TABLES:
-                    rows = data[table]
-                    conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
-            counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
-        finally:
-            conn.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return counts
+    return write_database(path, SCHEMA, TABLES, generate(seed, today or date.today()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Generate the benchmark's hospital SQLite database.")
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--today", type=date.fromisoformat, default=None)
-    args = parser.parse_args(argv)
-    for table, n in create_hospital_database(args.path, seed=args.seed, today=args.today).items():
-        print(f"{table:<14} {n:>6}")
-    return 0
+    return generator_main(argv, "hospital", create_hospital_database, 11)
 
 
 if __name__ == "__main__":

@@ -3,19 +3,14 @@ independent SQL for each kind of question, its charts against the request, and i
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import sqlite3
-import sys
 import tokenize
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from devstack.demo_db import create_demo_database
 from services.chat.engines.base import Database, Delta, Note, Status, TurnContext, Viz
 from services.chat.engines.embedded.answer_text import fmt
 from services.chat.engines.embedded.engine import EmbeddedEngine, _compile
@@ -23,74 +18,19 @@ from services.chat.engines.embedded.query_spec import Unmapped
 from services.chat.engines.embedded.suggestions import suggestions
 from services.chat.engines.schema import get_schema, invalidate_schema, refresh_schema
 from services.chat.sql.runner import run_query
-from services.common.turn_json import visualization_json
+from tests.chat.engine_helpers import TODAY, ask, one, query
 
-TODAY = date(2026, 6, 15)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class Answer:
-    text: str
-    deltas: list[str]
-    sql: str | None
-    charts: list[dict] = field(default_factory=list)
-    tables: list[dict] = field(default_factory=list)
-    events: list[object] = field(default_factory=list)
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("embedded") / "retail.db"
-    create_demo_database(path, today=TODAY)
-    return path
+def demo(retail_path: Path) -> Path:
+    return retail_path
 
 
 @pytest.fixture(scope="module")
 def db(demo) -> Database:
     return Database(url=f"sqlite:///{demo}", dialect="sqlite", display_name="Demo")
-
-
-def _hospital_module():
-    spec = importlib.util.spec_from_file_location("hospital_db", ROOT / "bench" / "nl2sql" / "hospital_db.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hospital_db"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def hospital(tmp_path_factory) -> Database:
-    path = tmp_path_factory.mktemp("embedded") / "hospital.db"
-    _hospital_module().create_hospital_database(path, today=TODAY)
-    return Database(url=f"sqlite:///{path}", dialect="sqlite", display_name="Hospital")
-
-
-async def ask(db: Database, question: str) -> Answer:
-    events = [e async for e in EmbeddedEngine().answer(TurnContext(question=question, database=db, today=TODAY))]
-    deltas = [e.text for e in events if isinstance(e, Delta)]
-    sql = next((e.value for e in events if isinstance(e, Note) and e.key == "sql"), None)
-    vizzes = [visualization_json(e.visualization) for e in events if isinstance(e, Viz)]
-    return Answer(
-        text="".join(deltas),
-        deltas=deltas,
-        sql=sql,
-        charts=[v for v in vizzes if v["type"] == "chart"],
-        tables=[v for v in vizzes if v["type"] == "table"],
-        events=events,
-    )
-
-
-def query(path: Path, sql: str, *params: object) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def one(path: Path, sql: str, *params: object) -> object:
-    return query(path, sql, *params)[0][0]
 
 
 def close(a: object, b: object) -> bool:
@@ -424,6 +364,9 @@ ENGINE_FILES = sorted(p for p in (ROOT / "services" / "chat" / "engines").rglob(
 # words that mark the end of an interval (to tell an end date from a start date).
 GENERIC = {"id", "name", "email", "quantity", "discount", "cost", "closed", "completed", "cancelled", "delivered"}
 GENERIC |= {"shipped"}
+# Generic words of the engine's own vocabulary the third database happens to use as names: the money
+# word "amount" (a column there) and "growth" (a plan's name there; the word that asks for a growth series).
+GENERIC |= {"amount", "growth"}
 
 
 def _identifiers(path: Path) -> set[str]:
@@ -442,8 +385,13 @@ def _identifiers(path: Path) -> set[str]:
     return out
 
 
-def test_the_engine_names_no_table_column_or_value_of_the_benchmark_databases(demo, hospital) -> None:
-    names = (_identifiers(demo) | _identifiers(Path(hospital.url.removeprefix("sqlite:///")))) - GENERIC
+def test_the_engine_names_no_table_column_or_value_of_the_benchmark_databases(demo, hospital, saas) -> None:
+    names = _identifiers(demo) | _identifiers(Path(hospital.url.removeprefix("sqlite:///")))
+    names = (names | _identifiers(Path(saas.url.removeprefix("sqlite:///")))) - GENERIC
+    # one pattern for every name (longest first), each delimited like an identifier
+    pattern = re.compile(
+        r"(?<![a-z0-9_])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![a-z0-9_])"
+    )
     found = []
     assert any(path.name == "nl_parser.py" for path in ENGINE_FILES)
     for path in ENGINE_FILES:
@@ -451,8 +399,5 @@ def test_the_engine_names_no_table_column_or_value_of_the_benchmark_databases(de
         for tok in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
             if tok.type not in (tokenize.STRING, tokenize.COMMENT):
                 continue
-            text = tok.string.lower()
-            for name in names:
-                if re.search(r"(?<![a-z0-9_])" + re.escape(name) + r"(?![a-z0-9_])", text):
-                    found.append(f"{module}:{tok.start[0]}: {name!r}")
+            found += [f"{module}:{tok.start[0]}: {m.group(0)!r}" for m in pattern.finditer(tok.string.lower())]
     assert not found, found

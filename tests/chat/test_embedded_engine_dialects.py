@@ -1,7 +1,8 @@
 """The embedded engine's SQL on every dialect it writes for (SQLite, PostgreSQL, MySQL/MariaDB), run
 on the real databases through the query runner, as the engine runs it: time buckets carry the same
 labels everywhere (ISO 8601 weeks included, across New Year), and string literals holding quotes and
-backslashes select exactly the rows that hold those strings."""
+backslashes select exactly the rows that hold those strings; durations, period comparisons and growth
+series compute the same figures everywhere."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.chat.engines.embedded.joins import JoinGraph
+from services.chat.engines.embedded.nl_dates import DateRange
 from services.chat.engines.embedded.query_spec import ColRef, Filter, Group, Measure, Spec
 from services.chat.engines.embedded.sql_builder import SqlBuilder
 from services.chat.engines.embedded.sql_dialect import literal
@@ -228,3 +230,52 @@ def test_the_sql_each_dialect_gets() -> None:
     for dialect in ("sqlite", "postgresql", "duckdb"):
         assert literal("it\\'s", dialect) == "'it\\''s'"
     assert literal(2.5, "mysql") == "2.5" and literal(3.0, "sqlite") == "3" and literal(True, "postgresql") == "TRUE"
+
+
+# --- durations, period comparisons and growth series ---------------------------------------------
+
+
+@pytest.mark.parametrize(("unit", "expected"), [("hour", 23.5), ("minute", 1410.0), ("day", 23.5 / 24)])
+async def test_a_duration_in_the_unit_asked_on_every_dialect(db: Db, unit: str, expected: float) -> None:
+    # every event's timestamp is 23:30 on its day: 23.5 hours after the day began
+    days = Measure(
+        "avg", expr="duration", expr_columns=(ColRef(db.events, "on_day"), ColRef(db.events, "at_time")), unit=unit
+    )
+    spec = Spec(kind="aggregate", entity=db.events, measures=[days])
+    result = await sql_runner.run_query(db.url, db.builder.build(spec).sql)
+    assert float(result.rows[0][0]) == pytest.approx(expected)
+
+
+async def test_two_periods_compared_on_every_dialect(db: Db) -> None:
+    day = ColRef(db.events, "on_day")
+    spec = Spec(
+        kind="aggregate",
+        entity=db.events,
+        measures=[Measure("count", entity=db.events)],
+        date_column=day,
+        date_range=DateRange(date(2021, 1, 1), date(2022, 1, 1), "in 2021"),
+        compare=DateRange(date(2020, 1, 1), date(2021, 1, 1), "in 2020"),
+    )
+    built = db.builder.build(spec)
+    result = await sql_runner.run_query(db.url, built.sql)
+    row = dict(zip(result.columns, result.rows[0], strict=True))
+    assert (int(row["current_period"]), int(row["previous_period"]), int(row["change"])) == (4, 2, 2)
+    assert float(row["change_pct"]) == pytest.approx(100.0)
+
+
+async def test_a_growth_series_on_every_dialect(db: Db) -> None:
+    spec = Spec(
+        kind="aggregate",
+        entity=db.events,
+        measures=[Measure("count", entity=db.events)],
+        groups=[Group("time", column=ColRef(db.events, "as_text"), unit="year")],
+        growth=True,
+    )
+    result = await sql_runner.run_query(db.url, db.builder.build(spec).sql)
+    counts = Counter(str(d.year) for d in DATES)
+    years = sorted(counts)
+    assert [str(r[0]) for r in result.rows] == years
+    for i, row in enumerate(result.rows):
+        before = counts[years[i - 1]] if i else None
+        expected = None if before is None else 100.0 * (counts[years[i]] - before) / before
+        assert (row[2] is None) if expected is None else float(row[2]) == pytest.approx(expected)

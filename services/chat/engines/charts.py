@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from google.protobuf import struct_pb2
 
 from services.chat.engines.streaming import visualization_id
@@ -30,14 +32,27 @@ def table_visualization(result: QueryResult, title: str) -> turn_pb2.Visualizati
     return turn_pb2.Visualization(id=visualization_id(), table=table)
 
 
+def display_number(value: float) -> float:
+    """A number as people read it: two decimals from 1 up, three significant digits below (no
+    float noise such as 48173.54999999999); whole numbers stay whole. The exact value is the
+    query's, kept with the answer's metadata where an engine records it."""
+    if not math.isfinite(value) or value == 0 or float(value).is_integer():
+        return float(value)
+    if abs(value) >= 1:
+        return round(value, 2)
+    return round(value, 2 - math.floor(math.log10(abs(value))))
+
+
 def _value(v: object) -> struct_pb2.Value:
     out = struct_pb2.Value()
     if v is None:
         out.null_value = struct_pb2.NULL_VALUE
     elif isinstance(v, bool):
         out.bool_value = v
-    elif isinstance(v, int | float):
+    elif isinstance(v, int):
         out.number_value = float(v)
+    elif isinstance(v, float):
+        out.number_value = display_number(v)
     else:
         out.string_value = str(v)
     return out
@@ -89,7 +104,7 @@ def chart_visualization(
             else:
                 continue
         label = _label(row, li)
-        point = turn_pb2.ChartPoint(value=float(value))
+        point = turn_pb2.ChartPoint(value=display_number(float(value)))
         if chart_type in ("pie", "donut"):
             point.text = label
         else:

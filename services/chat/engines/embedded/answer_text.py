@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from services.chat.engines.embedded.built import Built
 from services.chat.engines.embedded.lexicon import plural
 from services.chat.engines.embedded.query_spec import Filter, Measure, Spec
 from services.chat.engines.embedded.row_labels import describe_group, entity_name, label_columns, name_columns
-from services.chat.engines.embedded.sql_builder import Built
 from services.chat.engines.schema import Schema
 from services.chat.sql.runner import QueryResult
 
 MAX_LISTED = 8
+_COUNT_OPS = {
+    ">": "more than",
+    ">=": "at least",
+    "<": "fewer than",
+    "<=": "at most",
+    "=": "exactly",
+    "!=": "other than",
+}
 
 
 def fmt(value: object) -> str:
@@ -24,7 +34,7 @@ def fmt(value: object) -> str:
             return f"{int(value):,}"
         if abs(value) >= 1:
             return f"{value:,.2f}"
-        return f"{value:.4g}"
+        return f"{value:.3g}"
     return str(value)
 
 
@@ -68,6 +78,11 @@ def conditions(spec: Spec, schema: Schema | None = None) -> str:
         parts.append(f"{words(spec.date_column.column)} {spec.date_range.label}")
     for table, negated in spec.exists:
         parts.append(f"{'no' if negated else 'some'} {words(table)}")
+    for h in spec.having:
+        dated = f" ({words(h.date_column.column)} {h.date_range.label})" if h.date_column and h.date_range else ""
+        which = " and ".join(filter_text(f, h.table, schema) for f in h.filters)
+        which = f" with {which}" if which else ""
+        parts.append(f"{_COUNT_OPS.get(h.op, h.op)} {fmt(h.value)} {words(h.table)}{which}{dated}")
     return " and ".join(parts)
 
 
@@ -83,7 +98,7 @@ def measure_text(m: Measure) -> str:
         return f"{agg[m.agg]} {m.label or 'sales'} ({cols}{extra} of {words(m.expr_columns[0].table)})"
     if m.expr == "duration":
         a, b = m.expr_columns
-        return f"{agg[m.agg]} days from {words(a.column)} to {words(b.column)}"
+        return f"{agg[m.agg]} time from {words(a.column)} to {words(b.column)} in {m.unit}s"
     assert m.column is not None
     name = words(m.column.column)
     if m.label and m.label not in (m.column.column, name) and " " not in m.label:
@@ -103,7 +118,13 @@ def scalar_answer(spec: Spec, result: QueryResult, schema: Schema | None = None)
         scope = f" ({entity} with {where})" if where else ""
         inner = measure_text(m).removeprefix("average ").removeprefix("number of ")
         what = f"number of {inner}" if m.agg == "count" else inner
-        return f"The average {what} per {per}{scope} is **{fmt(value)}**."
+        rows = result.rows[0][1] if result.rows and len(result.rows[0]) > 1 else None
+        over = words(spec.per_entity)
+        counted = f"{fmt(rows)} {over}" if rows is not None else f"the {over}"
+        return (
+            f"The average {what} per {per}{scope} is **{fmt(value)}**: the {inner} totalled per {per} and "
+            f"averaged over all {counted}, those with none counting as 0."
+        )
     if m.agg == "count":
         counted = words(m.entity or spec.entity)
         if not where:
@@ -119,14 +140,20 @@ def scalar_answer(spec: Spec, result: QueryResult, schema: Schema | None = None)
         cond = " and ".join(filter_text(f, spec.entity, schema) for f in m.condition)
         scope = f" (of those with {where})" if where else ""
         shown = f"{value:.1f}%" if isinstance(value, int | float) else fmt(value)
-        return f"**{shown}** of {entity}{scope} have {cond}."
+        if m.column is not None or m.expr is not None:
+            total = measure_text(dataclasses.replace(m, agg="sum"))
+            return (
+                f"**{shown}** of the {total} of {entity}{scope} comes from {entity} with {cond}: their {total} "
+                f"divided by the {total} of all of them."
+            )
+        return f"**{shown}** of {entity}{scope} have {cond}: those {entity} counted against all of them."
     scope = f" of {entity} with {where}" if where else f" over all {entity}"
     if value is None:
         return f"There are no {entity}{' with ' + where if where else ''}, so there is no {measure_text(m)}."
     return f"The {measure_text(m)}{scope} is **{fmt(value)}**."
 
 
-def _label_of(row: list[object], idx: list[int]) -> str:
+def label_of(row: list[object], idx: list[int]) -> str:
     return " ".join("" if row[i] is None else str(row[i]) for i in idx).strip() or "(none)"
 
 
@@ -148,8 +175,8 @@ def grouped_answer(spec: Spec, built: Built, result: QueryResult, schema: Schema
         best = "highest" if spec.descending else "lowest"
         if len(rows) == 1 or spec.limit == 1:
             row = rows[0]
-            return f"**{_label_of(row, li)}** has the {best} {what}{scope}: {fmt(row[vi])}."
-        listed = ", ".join(f"{_label_of(r, li)} ({fmt(r[vi])})" for r in rows[:MAX_LISTED])
+            return f"**{label_of(row, li)}** has the {best} {what}{scope}: {fmt(row[vi])}."
+        listed = ", ".join(f"{label_of(r, li)} ({fmt(r[vi])})" for r in rows[:MAX_LISTED])
         more = f", and {len(rows) - MAX_LISTED} more in the table" if len(rows) > MAX_LISTED else ""
         head, _, last = names[0].rpartition(" ")
         things = f"{head} {plural(last)}".strip()
@@ -163,10 +190,10 @@ def grouped_answer(spec: Spec, built: Built, result: QueryResult, schema: Schema
         lo = min(numeric, key=lambda r: r[vi]) if numeric else rows[0]
         first_row, last_row = rows[0], rows[-1]
         units = plural(unit) if len(rows) != 1 else unit
-        span = f"{len(rows)} {units} from {_label_of(first_row, li)} to {_label_of(last_row, li)}"
+        span = f"{len(rows)} {units} from {label_of(first_row, li)} to {label_of(last_row, li)}"
         return (
-            f"{what.capitalize()} per {unit}{scope}, {span}: highest in {_label_of(hi, li)} ({fmt(hi[vi])}), "
-            f"lowest in {_label_of(lo, li)} ({fmt(lo[vi])}), latest {_label_of(last_row, li)} ({fmt(last_row[vi])})."
+            f"{what.capitalize()} per {unit}{scope}, {span}: highest in {label_of(hi, li)} ({fmt(hi[vi])}), "
+            f"lowest in {label_of(lo, li)} ({fmt(lo[vi])}), latest {label_of(last_row, li)} ({fmt(last_row[vi])})."
         )
     if len(spec.groups) >= 2:
         numeric = [r for r in rows if isinstance(r[vi], int | float)]
@@ -175,7 +202,7 @@ def grouped_answer(spec: Spec, built: Built, result: QueryResult, schema: Schema
             f"{what.capitalize()} by {by}{scope}: {len(rows)} combinations; the largest is "
             f"{' / '.join(str(top[i]) for i in li)} ({fmt(top[vi])})."
         )
-    listed = ", ".join(f"{_label_of(r, li)} {fmt(r[vi])}" for r in rows[:MAX_LISTED])
+    listed = ", ".join(f"{label_of(r, li)} {fmt(r[vi])}" for r in rows[:MAX_LISTED])
     more = f", and {len(rows) - MAX_LISTED} more in the table" if len(rows) > MAX_LISTED else ""
     return f"{what.capitalize()} by {by}{scope}, {len(rows)} groups: {listed}{more}."
 
@@ -201,14 +228,28 @@ def rows_answer(spec: Spec, schema: Schema, result: QueryResult) -> str:
         if n == 1:
             row = result.rows[0]
             shown = f" ({fmt(row[oi])})" if oi is not None else ""
-            return f"The {entity_name(entity)} with the {best} {order}{scope} is **{_label_of(row, li)}**{shown}."
+            return f"The {entity_name(entity)} with the {best} {order}{scope} is **{label_of(row, li)}**{shown}."
         listed = ", ".join(
-            f"{_label_of(r, li)}" + (f" ({fmt(r[oi])})" if oi is not None else "") for r in result.rows[:MAX_LISTED]
+            f"{label_of(r, li)}" + (f" ({fmt(r[oi])})" if oi is not None else "") for r in result.rows[:MAX_LISTED]
         )
         more = f", and {n - MAX_LISTED} more in the table" if n > MAX_LISTED else ""
+        if spec.limit is None:  # a sorted listing, not a top N
+            return f"All {n:,} {words(entity)}{scope}, sorted by {order} ({best} first): {listed}{more}."
         return f"The {n} {words(entity)} with the {best} {order}{scope}: {listed}{more}."
     if result.truncated:
         return f"{result.total_rows:,} {words(entity)} match{scope}; the table shows the first {n:,}."
     if n == 1:
         return f"There is one {entity_name(entity)}{scope}."
     return f"Here are all {n:,} {words(entity)}{scope}."
+
+
+def definition_notes(spec: Spec, schema: Schema) -> str:
+    """What the figures leave out by definition: the rows a duration cannot be measured on."""
+    notes = []
+    for m in spec.measures:
+        if m.expr == "duration":
+            end = m.expr_columns[1]
+            column = schema.table(end.table).column(end.column)
+            if column is not None and column.nullable:
+                notes.append(f"{words(end.table).capitalize()} with no {words(end.column)} are left out.")
+    return (" " + " ".join(notes)) if notes else ""

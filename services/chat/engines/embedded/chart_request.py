@@ -23,6 +23,8 @@ def find_chart(tokens: list[Token], taken: set[int]) -> tuple[str | None, bool]:
             taken.add(j)
 
     for i, tok in enumerate(tokens):
+        if i in taken:
+            continue
         t = tok.text
         nxt = tokens[i + 1].text if i + 1 < n else ""
         if t in ("pie", "donut"):

@@ -65,7 +65,9 @@ def order_column(table: Table, meaning: str, question_stems: set[str]) -> Column
             for c in numeric:
                 if set(words_of(c.name)) & names:
                     return c
-        return None
+        # else the money column the table offers (a "weekly_rent": its only decimal column)
+        options = [m for _, m in sorted(money_options(table, price=True), key=lambda o: -o[0]) if m.column]
+        return table.column(options[0].column.column) if options and options[0].column else None
     temporal = [c for c in table.columns if c.temporal]
     if meaning == "age":
         born = [c for c in temporal if set(words_of(c.name)) & AGE_NAMES]

@@ -80,18 +80,23 @@ def _quantity_measure(r: Reading, agg: str, prefer: list[str]) -> Measure | None
 
 
 def _duration_measure(r: Reading, agg: str, prefer: list[str]) -> Measure | None:
-    context = prefer or _context_tables(r)
-    for name in context or list(r.schema.tables):
-        table = r.schema.tables[name]
-        temporal = [c for c in table.columns if c.temporal]
+    columns = duration_columns(r, prefer)
+    if columns is None:
+        return None
+    start, end = columns
+    return Measure(
+        agg, expr="duration", expr_columns=columns, label=f"{agg_name(agg)} time from {start.column} to {end.column}"
+    )
+
+
+def duration_columns(r: Reading, prefer: list[str]) -> tuple[ColRef, ColRef] | None:
+    """'length of stay', 'resolution time': from the start to the end time of the first table asked about
+    (of `prefer` if given) that has two time columns."""
+    for name in prefer or _context_tables(r) or list(r.schema.tables):
+        temporal = [c for c in r.schema.tables[name].columns if c.temporal]
         if len(temporal) >= 2:
             start, end = start_end(temporal)
-            return Measure(
-                agg,
-                expr="duration",
-                expr_columns=(ColRef(name, start.name), ColRef(name, end.name)),
-                label=f"{agg_name(agg)} days from {start.name} to {end.name}",
-            )
+            return ColRef(name, start.name), ColRef(name, end.name)
     return None
 
 

@@ -17,14 +17,23 @@ from datetime import date
 
 from services.chat.engines.base import EMBEDDED_MODEL_ID, Database, EngineEvent, Note, Status, TurnContext, Viz
 from services.chat.engines.charts import chart_visualization, choose_chart, table_visualization
-from services.chat.engines.embedded.answer_text import grouped_answer, measure_text, rows_answer, scalar_answer
+from services.chat.engines.embedded.answer_periods import comparison_answer, growth_answer
+from services.chat.engines.embedded.answer_text import (
+    definition_notes,
+    grouped_answer,
+    measure_text,
+    rows_answer,
+    scalar_answer,
+)
+from services.chat.engines.embedded.built import Built
+from services.chat.engines.embedded.declining import database_phrase, decline_text, sentence
 from services.chat.engines.embedded.lexicon import Lexicon
 from services.chat.engines.embedded.nl_parser import Parser
 from services.chat.engines.embedded.query_spec import MetaRequest, Spec, Unmapped
 from services.chat.engines.embedded.row_labels import describe_group, entity_name, label_columns
-from services.chat.engines.embedded.sql_builder import Built, CannotBuildError, SqlBuilder
+from services.chat.engines.embedded.sql_builder import CannotBuildError, SqlBuilder
 from services.chat.engines.embedded.sql_dialect import ident, literal
-from services.chat.engines.embedded.suggestions import suggestions
+from services.chat.engines.embedded.synonyms import synonyms_from
 from services.chat.engines.schema import Schema, get_schema, invalidate_schema
 from services.chat.engines.streaming import stream_text
 from services.chat.sql.runner import QueryResult, run_query
@@ -110,7 +119,8 @@ class EmbeddedEngine:
         compiled = _compile(db.url, schema)
         yield Status(turn_pb2.PROCESSING_STATUS_ANALYZING)
         today = ctx.today or date.today()
-        parsed = compiled.parser.parse(ctx.question, today)
+        synonyms = synonyms_from([*ctx.organization_rules, *ctx.memories], compiled.parser.lexicon)
+        parsed = compiled.parser.parse(ctx.question, today, synonyms)
         if isinstance(parsed, MetaRequest):
             handler = self._columns if parsed.kind == "columns" else self._tables
             async for event in handler(db, schema, parsed):
@@ -144,14 +154,23 @@ class EmbeddedEngine:
                 yield delta
             return
         yield Note("sql", built.sql)
+        # the exact figures: the text and the visualizations show them rounded for reading
+        yield Note("result", {"columns": list(result.columns), "rows": [list(row) for row in result.rows]})
         for viz in self._visualizations(parsed, built, schema, result):
             yield Viz(viz)
         if parsed.kind == "rows":
             text = rows_answer(parsed, schema, result)
+        elif parsed.compare is not None:
+            text = comparison_answer(parsed, built, result, schema)
+        elif parsed.growth:
+            text = growth_answer(parsed, built, result, schema)
         elif parsed.groups:
             text = grouped_answer(parsed, built, result, schema)
         else:
             text = scalar_answer(parsed, result, schema)
+        text += definition_notes(parsed, schema)
+        if parsed.readings:
+            text += f" ({'; '.join(parsed.readings)}.)"
         async for delta in stream_text(f"{text}\n\n```sql\n{built.sql}\n```", self._delay):
             yield delta
 
@@ -227,7 +246,8 @@ class EmbeddedEngine:
         yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
         tables = schema.table_names
         if not tables:
-            async for delta in stream_text(f"The {db.display_name} database has no tables I can read.", self._delay):
+            text = f"{sentence(database_phrase(db.display_name))} has no tables I can read."
+            async for delta in stream_text(text, self._delay):
                 yield delta
             return
         shown = tables[:MAX_META_TABLES]
@@ -254,8 +274,9 @@ class EmbeddedEngine:
         largest = max(counts, key=lambda t: counts[t])
         listing = ", ".join(f"{t} ({counts.get(t, 0):,} rows)" for t in shown)
         more = f" (and {len(tables) - len(shown)} more)" if len(tables) > len(shown) else ""
+        named = sentence(database_phrase(db.display_name))
         text = (
-            f"The {db.display_name} database has {len(tables)} tables holding {total:,} rows in total; the largest "
+            f"{named} has {len(tables)} tables holding {total:,} rows in total; the largest "
             f"is **{largest}** with {counts[largest]:,} rows. Row counts of all its tables: {listing}{more}. "
             f"Ask about any of them, for example “how many {largest} are there” or “describe {largest}”."
             f"\n\n```sql\n{sql}\n```"
@@ -313,25 +334,11 @@ class EmbeddedEngine:
     # -- questions it cannot map --
 
     async def _unmapped(self, db: Database, schema: Schema, why: Unmapped) -> AsyncIterator[EngineEvent]:
-        examples = suggestions(schema)
-        reason = ""
-        named = ", ".join(f"“{u}”" for u in why.unknown[:3])
-        if why.unknown and why.reason == "unknown values":
-            reason = f" — I could not find {named} in its data"
-        elif why.unknown and why.reason == "unused":
-            reason = f" — I recognise {named} but could not work out what the question asks of it"
-        elif why.reason == "no date column":
-            reason = " — none of the tables involved has a date column to apply the dates to"
-        elif why.unknown and why.unknown[0]:
-            reason = f" — I don't know what {named} {'refers' if len(why.unknown[:3]) == 1 else 'refer'} to in it"
-        quoted = ", ".join(f"“{e}”" for e in examples[:-1])
-        last = f"“{examples[-1]}”" if examples else "“which tables are there?”"
-        listing = f"{quoted} or {last}" if quoted else last
-        text = (
-            f"I can't map that question onto the {db.display_name} database{reason}, and I'd rather not guess. "
-            f"I can answer questions such as {listing}."
-        )
-        async for delta in stream_text(text, self._delay):
+        """Decline: no SQL runs and no visualization is sent; the metadata says why."""
+        yield Note("declined", True)
+        yield Note("unmapped_terms", list(why.unknown))
+        yield Note("decline_reason", why.reason)
+        async for delta in stream_text(decline_text(db.display_name, schema, why), self._delay):
             yield delta
 
 

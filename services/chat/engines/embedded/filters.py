@@ -17,7 +17,7 @@ def value_filters(r: Reading) -> list[Filter]:
     """The values the question names, as = / IN filters (!= / NOT IN when negated), one per column."""
     by_column: dict[ColRef, list[tuple[str, bool]]] = {}
     for i, it in enumerate(r.items):
-        if it.kind != "mention" or it.role in ("group", "measure", "rank", "rankby"):
+        if it.kind != "mention" or it.role in ("group", "measure", "rank", "rankby", "having"):
             continue
         if not it.of_kind("value"):
             continue
@@ -55,13 +55,20 @@ def value_filters(r: Reading) -> list[Filter]:
 
 
 def _negated(r: Reading, i: int) -> bool:
+    """Whether a negation comes shortly before item i ("no", "not", "never reported an")."""
     for k in (i - 1, i - 2, i - 3):
         w = r.word(k)
         if w in NEGATIONS or (w == "other" and r.word(k + 1) == "than"):
             return True
-        if k >= 0 and r.items[k].kind != "word":
+        if k >= 0 and r.items[k].kind != "word" and not _loose_verb(r.items[k]):
             break
     return False
+
+
+def _loose_verb(it: Item) -> bool:
+    """A verb that only loosely names a column ("borrowed" ~ borrowed_at) and may sit between a negation
+    and what it negates."""
+    return it.kind == "mention" and not it.role and all(t.kind == "column" and t.weight < 2 for t in it.targets)
 
 
 def presence_and_ordinal_filters(r: Reading, subject: str) -> list[Filter]:
@@ -129,7 +136,7 @@ def comparisons(r: Reading, subject: str) -> list[Filter] | Unmapped:
             i += 1
             continue
         j = i + length
-        if j < len(items) and items[j].kind == "num" and items[j].role != "rankn":
+        if j < len(items) and items[j].kind == "num" and not items[j].role:
             value = items[j].number
             value2 = None
             k = j + 1

@@ -22,7 +22,8 @@ def group_segments(r: Reading) -> tuple[list[Item], list[Item]]:
     while i < len(items):
         it = items[i]
         if it.kind == "word" and it.text in GROUP_MARKERS:
-            if it.text == "by" and r.word(i - 1) in ORDER_VERBS:
+            if it.text == "by" and i > 0 and items[i - 1].text in ORDER_VERBS:  # "ordered" may name a column too
+                items[i - 1].role = items[i - 1].role or "sort"
                 seg = _segment(r, i + 1)
                 rank_by.extend(seg)
                 i += 1
@@ -30,8 +31,11 @@ def group_segments(r: Reading) -> tuple[list[Item], list[Item]]:
             seg = _segment(r, i + 1)
             first = next((x for x in seg if x.kind == "mention"), None)
             if first is not None and first.of_kind("value") and first.role != "qualifier":
-                i += 1
-                continue  # "by premium members" names who, it does not group
+                rest = [x for x in seg if x.kind == "mention" and x.of_kind("table") and not x.of_kind("value")]
+                if it.text == "by" or not rest:
+                    i += 1
+                    continue  # "by premium members" names who, it does not group
+                seg = rest  # "per premium member": per member, of the premium ones
             if it.text == "by" and has_rank and _is_measure_segment(r, seg):
                 rank_by.extend(seg)
                 for s in seg:

@@ -10,15 +10,17 @@ import re
 from services.chat.engines.embedded import (
     anchoring,
     concept_measures,
+    durations,
     filters,
     grouping,
+    having,
     measures,
     ranking,
     unexplained,
 )
 from services.chat.engines.embedded.column_roles import default_date
 from services.chat.engines.embedded.joins import JoinGraph
-from services.chat.engines.embedded.lexicon import Target
+from services.chat.engines.embedded.lexicon import Lexicon, Target
 from services.chat.engines.embedded.linking import Parsed
 from services.chat.engines.embedded.query_spec import ColRef, Group, Measure, Spec, Unmapped
 from services.chat.engines.embedded.reading import Reading
@@ -26,15 +28,14 @@ from services.chat.engines.embedded.vocabulary import LIST_VERBS, PER_ENTITY_MIN
 from services.chat.engines.schema import Schema
 
 
-def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapped:
+def interpret(schema: Schema, graph: JoinGraph, lexicon: Lexicon, parsed: Parsed) -> Spec | Unmapped:
     """Assign roles to the linked items of one question and build its Spec."""
     r = Reading(schema, graph, parsed)
     items = r.items
     mentions = [it for it in items if it.kind in ("mention", "concept")]
     if not mentions:
-        return Unmapped(
-            "nothing in the question names a table, column or value of this database", unexplained.unknown_words(r)
-        )
+        # nothing in the question names a table, column or value of this database
+        return Unmapped("unplaced words", unexplained.unknown_words(r))
     anchoring.anchor_tables(r)
     anchoring.merge_qualifiers(r)
     unknown = unexplained.unknown_values(r)
@@ -44,6 +45,7 @@ def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapp
     if head is not None:
         return Unmapped("unknown subject", [head])
 
+    having_counts = having.having_conditions(r)  # first: "more than 2 loans" is no comparison of a column
     count_at = measures.count_phrase(r)
     group_items, rank_by_items = grouping.group_segments(r)
     rank = ranking.find_ranking(r)
@@ -55,14 +57,19 @@ def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapp
     measure: Measure | None = None
     subject: str | None = None
     averaged_count = False
-    if count_at is not None:
+    duration = durations.duration_measure(r, aggs)
+    if isinstance(duration, Unmapped):
+        return duration
+    if duration is not None:
+        measure, subject = duration, duration.own_table
+    elif count_at is not None:
         # "the average number of pages": a numeric column counted per row is averaged
         agg_before = next((a for i, a in aggs if i in (count_at - 3, count_at - 4)), None)
         measure, subject = measures.counted(r, count_at, agg_before)
         averaged_count = agg_before == "avg" and measure is not None and measure.agg == "count"
         if measure is None:
             return Unmapped("the thing to count", [subject or measures.word_after(r, count_at)])
-    percent = measures.percent(r)
+    percent = measures.percent(r) if duration is None else None
     if percent is not None:
         measure, subject = percent
     if measure is None and aggs:
@@ -88,7 +95,10 @@ def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapp
         spec.ranking = True
         spec.limit = rank.n
         spec.descending = rank.descending
-    if measure is None and rank_by_items:
+    sort = ranking.sort_column(r, rank_by_items) if rank is None and measure is None and _list_question(r) else None
+    if sort is not None:  # "list the books sorted by price": the rows, in that order
+        rank = sort
+    elif measure is None and rank_by_items:
         measure, subject = measures.measure_from(r, rank_by_items, subject)
     if measure is None and (groups or rank is not None or not _list_question(r)):
         # "yearly ticket fares", "wage by team", "total fares of charter flights": a numeric column
@@ -145,11 +155,18 @@ def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapp
         *filters.presence_and_ordinal_filters(r, subject),
     ]
     spec.exists = filters.absent_tables(r, subject)
+    spec.having = having_counts
+    if measure is not None and measure.agg == "percent" and not measure.condition:
+        # "what percentage of loans are over 30 days": the filters say which rows the share counts
+        measure.condition, spec.filters = spec.filters, []
+        if not measure.condition:
+            return Unmapped("share of what", [])
     # --- kind of answer
     if rank is not None and rank.row_level:
         spec.kind = "rows"
         spec.order_by = "column"
         spec.order_column = rank.order_column
+        spec.descending = rank.descending
         spec.measures = []
         spec.groups = []
     elif measure is None and not groups and (_list_question(r) or rank is not None):
@@ -163,18 +180,32 @@ def interpret(schema: Schema, graph: JoinGraph, parsed: Parsed) -> Spec | Unmapp
         if spec.ranking:
             spec.order_by = "measure"
     # --- dates
-    if r.q.date_range is not None or any(g.kind == "time" for g in spec.groups):
+    if spec.having and r.q.date_range is not None and not spec.groups:
+        # "members who borrowed more than twice in 2025": the dates are those of the loans counted
+        for h in spec.having:
+            col = default_date(r.schema.table(h.table))
+            if col is None:
+                return Unmapped("no date column", [])
+            h.date_column, h.date_range = ColRef(h.table, col.name), r.q.date_range
+    elif r.q.date_range is not None or any(g.kind == "time" for g in spec.groups):
         date_col = _date_column(r, spec)
         if date_col is None:
             return Unmapped("no date column", [])
         spec.date_column = date_col
         spec.date_range = r.q.date_range
+        spec.compare = r.q.compare
         for g in spec.groups:
             if g.kind == "time":
                 g.column = date_col
+    spec.growth = r.q.growth and any(g.kind == "time" for g in spec.groups)
+    if (spec.compare is not None or spec.growth) and spec.kind != "aggregate":
+        return Unmapped("no measure to compare")
     unused = unexplained.unused_columns(r)
     if unused:
         return Unmapped("unused", unused)
+    unplaced = unexplained.unaccounted_words(r, lexicon)
+    if unplaced:
+        return Unmapped("unplaced words", unplaced)
     # --- charts
     breakdown = spec.kind == "aggregate" and bool(spec.groups)
     spec.chart_wanted = r.q.chart_asked or (breakdown and r.q.show_verb)

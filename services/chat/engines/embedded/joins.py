@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
-from services.chat.engines.embedded.lexicon import words_of
+from services.chat.engines.embedded.lexicon import shared_prefix, words_of
 from services.chat.engines.schema import Schema
 
 
@@ -108,7 +108,7 @@ class JoinGraph:
         if verb:
             for kid in kids:
                 for w in words_of(kid):
-                    if _shared_prefix(w, verb) >= 5:
+                    if shared_prefix(w, verb) >= 5:
                         return kid
         return max(kids, key=lambda k: self.schema.tables[k].row_count)
 
@@ -124,12 +124,3 @@ class JoinGraph:
             if best is None or cost < best[0]:
                 best = (cost, cand)
         return best[1] if best else None
-
-
-def _shared_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

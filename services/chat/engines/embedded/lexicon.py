@@ -167,6 +167,16 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def shared_prefix(a: str, b: str) -> int:
+    """How many leading characters two words share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def words_of(name: str) -> list[str]:
     """An identifier's words: snake_case, camelCase and spaces split, lower-cased."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
@@ -368,6 +378,8 @@ class Lexicon:
         self.max_len = 1
         # stems of each column's meaningful words, for loose matches ("enrolled" ~ enrolled_at)
         self.column_stems: dict[tuple[str, str], set[str]] = {}
+        # the words of every table and column name, for telling a derived word ("invoiced") from an unknown one
+        self.name_words: set[str] = set()
         for table in schema.tables.values():
             self._add_table(table)
             for col in table.columns:
@@ -393,6 +405,7 @@ class Lexicon:
 
     def _add_table(self, table: Table) -> None:
         words = [w for w in words_of(table.name) if w not in _NAME_NOISE] or words_of(table.name)
+        self.name_words.update(w for w in words if len(w) >= 3)
         target = Target("table", table.name, weight=3.0)
         for variant in _number_variants(words):
             self._add(variant, target)
@@ -410,6 +423,7 @@ class Lexicon:
             return
         if not meaningful:
             return
+        self.name_words.update(w for w in meaningful if len(w) >= 3)
         self.column_stems[(table.name, col.name)] = {stem(w) for w in meaningful}
         target = Target("column", table.name, col.name, weight=3.0)
         for variant in _number_variants(meaningful):
@@ -437,6 +451,30 @@ class Lexicon:
 
     def match(self, words: list[str]) -> list[Target]:
         return self.entries.get(tuple(words), [])
+
+    def split_negations(self, text: str) -> str:
+        """'unresolved' → 'not resolved', 'unpaid' → 'not paid' when the rest names a column or a value
+        (so the negation reaches it); other un- words ("unique", "united") stay as they are."""
+
+        def split(m: re.Match[str]) -> str:
+            rest = m.group(1)
+            s = stem(rest)
+            named = self.match([rest]) or any(s in stems for stems in self.column_stems.values())
+            return f"not {rest}" if named else m.group(0)
+
+        return re.sub(r"\bun([a-z]{4,})\b", split, text)
+
+    def names_word(self, word: str) -> bool:
+        """Whether `word` is a form of a word of a table or column name: "borrowed" (borrowings),
+        "repairing" (repaired_at)."""
+        s = stem(word)
+        for name in self.name_words:
+            if stem(name) == s:
+                return True
+            shared = shared_prefix(name, word)
+            if shared >= 6 or (shared >= 5 and shared >= min(len(name), len(word)) - 3):
+                return True
+        return False
 
 
 def _number_variants(words: list[str]) -> list[tuple[str, ...]]:

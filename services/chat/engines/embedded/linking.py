@@ -5,6 +5,7 @@ to interpretation."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from services.chat.engines.embedded.lexicon import GRAMMAR, Lexicon, Target, Token
@@ -48,6 +49,8 @@ class Parsed:
     date_range: DateRange | None
     bucket: str | None
     date_starts: set[int] = field(default_factory=set)  # first token of each date expression
+    compare: DateRange | None = None  # the earlier period of a period-over-period question
+    growth: bool = False  # "growth by quarter": each period's change on the one before
 
 
 def link(tokens: list[Token], taken: set[int], lexicon: Lexicon) -> list[Item]:
@@ -71,6 +74,45 @@ def link(tokens: list[Token], taken: set[int], lexicon: Lexicon) -> list[Item]:
         else:
             items.append(Item("word", tok.text, i, i + 1))
     return items
+
+
+def schema_phrases(tokens: list[Token], lexicon: Lexicon, vocabulary: set[str], question: str) -> set[int]:
+    """Tokens of multi-word table, column and value names ("weekly rent", "first name", "due date"),
+    and single words of `vocabulary` that are a whole name and written as one ("the Trend package",
+    "package Trend", "Trend" capitalised): the schema's own names bind before any reading of their words
+    as a time grain, a date, a chart type or growth ("revenue growth" stays growth)."""
+    out: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        found = _longest_match(tokens, i, set(), lexicon)
+        single = (
+            found is not None
+            and found[0] == 1
+            and tokens[i].text in vocabulary
+            and _written_as_name(tokens, i, found[1], lexicon, question)
+        )
+        if found is not None and (found[0] >= 2 or single):
+            out.update(range(i, i + found[0]))
+            i += found[0]
+        else:
+            i += 1
+    return out
+
+
+def _written_as_name(tokens: list[Token], i: int, targets: list[Target], lexicon: Lexicon, question: str) -> bool:
+    """A whole name next to the name of its column or table, or capitalised inside the question."""
+    whole = [t for t in targets if t.weight >= 3]
+    if not whole:
+        return False
+    word = tokens[i].text
+    if re.search(r"(?<=[a-z0-9,] )" + re.escape(word[:1].upper() + word[1:]) + r"\b", question):
+        return True
+    for k in (i - 1, i + 1):
+        if 0 <= k < len(tokens):
+            near = lexicon.match([tokens[k].text]) or [x for f in tokens[k].forms for x in lexicon.match([f])]
+            if any(n.table == t.table and n.kind in ("table", "column") for n in near for t in whole):
+                return True
+    return False
 
 
 def _longest_match(tokens: list[Token], i: int, taken: set[int], lexicon: Lexicon) -> tuple[int, list[Target]] | None:

@@ -81,6 +81,9 @@ def counted(r: Reading, start: int, agg: str | None = None) -> tuple[Measure | N
         if it.kind == "mention" and it.role == "qualifier":
             j += 1
             continue
+        if it.kind == "mention" and r.word(j - 1) in NEGATIONS and _temporal(r, it):
+            j += 1  # "how many not closed tickets" ("unclosed"): a condition on the rows counted
+            continue
         break
     if j >= len(items) or (items[j].kind not in ("mention", "concept") and adjective is not None):
         if adjective is not None:
@@ -119,27 +122,71 @@ def counted(r: Reading, start: int, agg: str | None = None) -> tuple[Measure | N
     return None, None
 
 
+PERCENT_WORDS = {"percentage", "percent", "proportion", "share", "fraction", "%"}
+
+
 def percent(r: Reading) -> tuple[Measure, str] | None:
-    """ "percentage of X that are V": the share of a table's rows holding the values named."""
-    words = [it.text for it in r.items if it.kind == "word"]
-    if not ({"percentage", "percent", "proportion", "share", "fraction", "%"} & set(words)):
+    """ "percentage of X that are V": the share of a table's rows meeting a condition; "share of revenue
+    from V": the share of a total that comes from the rows meeting it. The condition is the values named
+    (other than an adjective of X itself: "premium members"), else the question's other filters."""
+    at = next((i for i, it in enumerate(r.items) if it.kind == "word" and it.text in PERCENT_WORDS), None)
+    if at is None:
         return None
-    tables = [t for it in r.items if it.kind == "mention" for t in it.of_kind("table") if t.weight >= 1.5]
-    values = [it for it in r.items if it.kind == "mention" and it.of_kind("value")]
-    if not tables or not values:
+    j = r.next_content(at, {"the", "a", "an", "of", "our", "all", "total"})
+    base = _share_base(r, j) if j < len(r.items) else None
+    if base is not None:
+        condition = _condition_values(r, None)
+        m = Measure(
+            "percent",
+            column=base.column,
+            expr=base.expr,
+            expr_columns=base.expr_columns,
+            condition=condition,
+            label=f"share of {base.label or 'the total'}",
+        )
+        return m, base.own_table or ""
+    tables = [
+        (k, t) for k, it in enumerate(r.items) if it.kind == "mention" for t in it.of_kind("table") if t.weight >= 1.5
+    ]
+    if not tables:
         return None
-    entity = tables[0].table
-    condition = []
-    for it in values:
-        v = r.pick(it, ("value",), prefer=[entity])
-        if v is None:
-            continue
-        it.role = "measure"
-        condition.append(Filter(ColRef(v.table, v.column), "=", v.value))
+    at_entity, entity_target = tables[0]
+    entity = entity_target.table
+    condition = _condition_values(r, at_entity, entity)
     for it in r.items:
         if it.kind == "mention" and it.of_kind("table") and it.role == "":
             it.role = "subject"
     return Measure("percent", entity=entity, condition=condition, label=f"share of {entity}"), entity
+
+
+def _share_base(r: Reading, j: int) -> Measure | None:
+    """The total a share is taken of: "revenue", "sales", "the total amount"."""
+    it = r.items[j]
+    if it.kind == "concept" and it.concept in ("money", "quantity"):
+        it.role = "measure"
+        return concept_measure(r, it, "sum", None)
+    if it.kind == "mention" and not it.of_kind("table") and not it.of_kind("value"):
+        col = r.pick_numeric(it, None)
+        if col is not None:
+            it.role, it.chosen = "measure", col
+            return Measure("sum", column=ColRef(col.table, col.column), label=col.column)
+    return None
+
+
+def _condition_values(r: Reading, entity_at: int | None, entity: str | None = None) -> list[Filter]:
+    """The values named as the share's condition (adjectives right before the entity stay filters)."""
+    condition = []
+    for k, it in enumerate(r.items):
+        if it.kind != "mention" or not it.of_kind("value") or it.role:
+            continue
+        if entity_at is not None and k == entity_at - 1:
+            continue  # "premium members": which members, not the condition
+        v = r.pick(it, ("value",), prefer=[entity] if entity else None)
+        if v is None:
+            continue
+        it.role, it.chosen = "measure", v
+        condition.append(Filter(ColRef(v.table, v.column), "=", v.value))
+    return condition
 
 
 def agg_words(r: Reading) -> list[tuple[int, str]]:
@@ -295,3 +342,7 @@ def _qualifier_before(r: Reading, after: list[Item], k: int) -> str | None:
         after[k - 1].role = "qualifier"
         return max(after[k - 1].of_kind("table"), key=lambda t: t.weight).table
     return None
+
+
+def _temporal(r: Reading, it: Item) -> bool:
+    return any((c := r.col(t.table, t.column)) is not None and c.temporal for t in it.of_kind("column"))

@@ -91,6 +91,7 @@ _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _QUARTER = re.compile(r"^q([1-4])$")
+_QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
 @dataclass(frozen=True)
@@ -187,13 +188,15 @@ def _period_at(tokens: list[Token], i: int, today: date) -> _Period | None:
         return _Period(d, d + timedelta(days=1), f"on {_fmt(d)}", 1)
     if (year := _year_at(tokens, i)) is not None:
         return _Period(date(year, 1, 1), date(year + 1, 1, 1), f"in {year}", 1)
-    if m := _QUARTER.match(t):
-        q = int(m.group(1))
-        j = i + 1
+    q_word = _QUARTER_ORDINALS.get(t) if _text(tokens, i + 1) == "quarter" else None
+    if (m := _QUARTER.match(t)) or q_word:
+        # "Q2 2025", "the second quarter of 2025"
+        q = int(m.group(1)) if m else q_word or 1
+        j = i + (1 if m else 2)
         if j < len(tokens) and tokens[j].text == "of":
             j += 1
         year = _year_at(tokens, j)
-        used = j + 1 - i if year is not None else 1
+        used = j + 1 - i if year is not None else (2 if q_word else 1)
         if year is None:
             start_this = _quarter_start(today)
             year = today.year if date(today.year, 3 * q - 2, 1) <= start_this else today.year - 1

@@ -20,9 +20,10 @@ class ColRef:
 @dataclass
 class Measure:
     """count: rows of `entity` (distinct keys when joined), count_distinct/sum/avg/min/max: `column`,
-    sum/avg/min/max of `expr` ("line_value": quantity x price x (1 - discount); "duration": days from
-    one time column to another, both in `expr_columns`); percent: share of `entity` rows matching
-    `condition`."""
+    sum/avg/min/max of `expr` ("line_value": quantity x price x (1 - discount); "duration": the time
+    from one time column to another, both in `expr_columns`, in `unit`s); percent: share of `entity`
+    rows matching `condition` — or, with a column or expr, the share of its total that comes from
+    those rows ("share of revenue from premium members")."""
 
     agg: str
     column: ColRef | None = None
@@ -31,6 +32,7 @@ class Measure:
     expr_columns: tuple[ColRef, ...] = ()
     condition: list[Filter] = field(default_factory=list)
     label: str = ""  # how the answer names it: "revenue", "number of loans"
+    unit: str = "day"  # of a duration: second, minute, hour, day, week, month or year
 
     @property
     def own_table(self) -> str | None:
@@ -76,6 +78,20 @@ class Filter:
 
 
 @dataclass
+class Having:
+    """Rows of `parent` with `op` `value` rows of `table` referring to them (those rows meeting
+    `filters`, and within `date_range` of `date_column` when given)."""
+
+    table: str
+    op: str
+    value: float
+    parent: str = ""  # the table whose rows are kept (the rows of `table` refer to them)
+    filters: list[Filter] = field(default_factory=list)  # "more than 2 overdue loans": which rows count
+    date_column: ColRef | None = None
+    date_range: DateRange | None = None
+
+
+@dataclass
 class Spec:
     kind: str  # "aggregate" or "rows"
     entity: str  # the table the question is about
@@ -95,6 +111,14 @@ class Spec:
     exists: list[tuple[str, bool]] = field(default_factory=list)
     # "average revenue per customer": the measure is totalled per row of this table, then averaged
     per_entity: str | None = None
+    # "this month vs the same month last year": `date_range` is the current period, this the earlier one
+    compare: DateRange | None = None
+    # "revenue growth by quarter": each period's % change on the one before
+    growth: bool = False
+    # "members who borrowed more than twice": conditions on how many related rows each row has
+    having: list[Having] = field(default_factory=list)
+    # how the question was read where that is not plain from the SQL ("reps" read as the staff table)
+    readings: list[str] = field(default_factory=list)
 
     def all_tables(self) -> set[str]:
         out = {self.entity}
@@ -123,5 +147,9 @@ class MetaRequest:
 
 @dataclass
 class Unmapped:
+    """A question the engine declines: why (a short code), the words it could not place, and
+    optionally the whole explanation to give (an impossible date range)."""
+
     reason: str
     unknown: list[str] = field(default_factory=list)
+    explanation: str = ""

@@ -15,6 +15,7 @@ from services.chat.engines.embedded.nl_dates import NUMBER_WORDS
 from services.chat.engines.embedded.query_spec import ColRef, Group, Measure, Unmapped
 from services.chat.engines.embedded.reading import Reading
 from services.chat.engines.embedded.vocabulary import AGG_WORDS, FILLER, MAXMIN, SUPERLATIVES
+from services.chat.engines.schema import Column
 
 
 @dataclass
@@ -213,3 +214,32 @@ def _explicit_agg(r: Reading) -> bool:
 
 def _question_stems(r: Reading) -> set[str]:
     return {t.stem for t in r.q.tokens}
+
+
+def sort_column(r: Reading, sort_by: list[Item]) -> Rank | None:
+    """'sorted by price' (no aggregate asked for): the rows in the order of that column of theirs,
+    ascending unless the question says otherwise."""
+    if not sort_by or any(
+        it.kind == "word" and (it.text in AGG_WORDS or it.text in ("number", "count")) for it in sort_by
+    ):
+        return None
+    for it in sort_by:
+        if it.kind not in ("mention", "concept"):
+            continue
+        options = it.of_kind("column") or []
+        if it.kind == "concept" and it.concept == "price":
+            options = [Target("column", t, c.name, weight=2) for t in r.anchors[:1] if (c := _price(r, t))]
+        if not options:
+            return None
+        col = r.pick(Item(it.kind, it.text, it.first, it.last, targets=options), ("column",))
+        if col is None:
+            return None
+        it.role, it.chosen = "rank", col
+        descending = any(w in r.q.text.split() for w in ("descending", "desc", "highest", "largest", "biggest"))
+        at = r.items.index(it)
+        return Rank(at, descending, None, "sort", row_level=True, order_column=ColRef(col.table, col.column))
+    return None
+
+
+def _price(r: Reading, table: str) -> Column | None:
+    return order_column(r.schema.table(table), "price", set())

@@ -23,6 +23,7 @@ class Reading:
         self.q = parsed
         self.items = parsed.items
         self.anchors: list[str] = []  # the tables the question is about, most telling first
+        self.used: set[int] = set()  # plain words an interpretation step has read (e.g. a verb naming a table)
 
     def word(self, i: int) -> str:
         """The item at `i` if it is a plain word, else ''."""

@@ -8,15 +8,16 @@ re-rooted there and counts distinct keys.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import dataclasses
 
+from services.chat.engines.embedded.built import Built
 from services.chat.engines.embedded.joins import Edge, JoinGraph
-from services.chat.engines.embedded.lexicon import words_of
 from services.chat.engines.embedded.nl_dates import DateRange
-from services.chat.engines.embedded.query_spec import ColRef, Filter, Group, Measure, Spec
+from services.chat.engines.embedded.query_spec import ColRef, Filter, Group, Having, Measure, Spec
 from services.chat.engines.embedded.row_labels import entity_name, label_columns
 from services.chat.engines.embedded.sql_dialect import days_between, ident, literal, time_bucket
+from services.chat.engines.embedded.sql_measures import measure_alias, measure_sql
+from services.chat.engines.embedded.sql_periods import CURRENT, PREVIOUS, both_periods, with_change, with_growth
 from services.chat.engines.schema import Schema, column_kind
 
 # filter operators and their SQL
@@ -27,16 +28,6 @@ _EMPTINESS = {"null": "IS NULL", "not null": "IS NOT NULL"}
 
 class CannotBuildError(Exception):
     """The spec names tables that cannot be joined without multiplying rows."""
-
-
-@dataclass
-class Built:
-    sql: str
-    label_columns: list[str] = field(default_factory=list)  # result columns naming each group
-    value_columns: list[str] = field(default_factory=list)  # result columns holding measures
-    group_names: list[str] = field(default_factory=list)  # human names of the groups ("region", "month")
-    root: str = ""
-    group_columns: list[list[str]] = field(default_factory=list)  # label columns per group
 
 
 class SqlBuilder:
@@ -102,12 +93,44 @@ class SqlBuilder:
         conds: list[str] = []
         plain = [f for f in spec.filters if f.column.table not in semi]
         for f in plain:
-            conds.append(self._cond(f, qualify))
+            conds.append(self.cond(f, qualify))
         if spec.date_column is not None and spec.date_range is not None and spec.date_column.table not in semi:
             conds.extend(self._date_conds(spec.date_column, spec.date_range, qualify))
         for table in semi:
             conds.append(self._exists(table, spec, joined))
+        for h in spec.having:
+            conds.append(self._having(h))
         return conds
+
+    def _having(self, h: Having) -> str:
+        """(SELECT COUNT(*) FROM <related rows of this row>) <op> N, correlated with the outer `h.parent`."""
+        path = self.graph.path_to_one(h.table, h.parent)
+        if not path:
+            raise CannotBuildError(f"{h.table} does not refer to {h.parent}")
+        parts, aliases, conds = self._correlated("COUNT(*)", h.table, path[:-1], path[-1], "h")
+        conds += [self.cond(f, True, aliases) for f in h.filters if f.column.table in aliases]
+        if h.date_column is not None and h.date_range is not None and h.date_column.table in aliases:
+            conds.extend(self._date_conds(h.date_column, h.date_range, True, aliases))
+        op = _COMPARISONS[h.op]
+        return f"({' '.join(parts)} WHERE {' AND '.join(conds)}) {op} {self.literal(h.value)}"
+
+    def _correlated(
+        self, select: str, start: str, edges: list[Edge], last: Edge, prefix: str
+    ) -> tuple[list[str], dict[str, str], list[str]]:
+        """A subquery's SELECT and joins from `start` along `edges` (tables aliased prefix0, prefix1, …), its
+        table aliases, and the condition tying its `last` edge to the outer query's table."""
+        aliases = {start: f"{prefix}0"}
+        parts = [f"SELECT {select} FROM {self.q(start)} {prefix}0"]  # noqa: S608 - quoted identifiers
+        for e in edges:
+            if e.parent in aliases:
+                continue
+            aliases[e.parent] = f"{prefix}{len(aliases)}"
+            parts.append(
+                f"JOIN {self.q(e.parent)} {aliases[e.parent]} ON {aliases[e.parent]}.{self.q(e.ref_column)} = "
+                f"{aliases[e.child]}.{self.q(e.column)}"
+            )
+        tie = f"{aliases[last.child]}.{self.q(last.column)} = {self.q(last.parent)}.{self.q(last.ref_column)}"
+        return parts, aliases, [tie]
 
     def _exists(self, table: str, spec: Spec, joined: set[str]) -> str:
         """EXISTS (or NOT EXISTS) over a table on the many side, correlated with the outer query
@@ -132,21 +155,10 @@ class SqlBuilder:
         if best is None:
             raise CannotBuildError(f"cannot relate {table}")
         _, start, to_table, to_outer = best
-        aliases = {start: "s0"}
-        parts = [f"SELECT 1 FROM {self.q(start)} s0"]  # noqa: S608 - quoted identifiers
-        for e in [*to_table, *to_outer[:-1]]:
-            if e.parent in aliases:
-                continue
-            aliases[e.parent] = f"s{len(aliases)}"
-            parts.append(
-                f"JOIN {self.q(e.parent)} {aliases[e.parent]} ON {aliases[e.parent]}.{self.q(e.ref_column)} = "
-                f"{aliases[e.child]}.{self.q(e.column)}"
-            )
-        last = to_outer[-1]
-        conds = [f"{aliases[last.child]}.{self.q(last.column)} = {self.q(last.parent)}.{self.q(last.ref_column)}"]
+        parts, aliases, conds = self._correlated("1", start, [*to_table, *to_outer[:-1]], to_outer[-1], "s")
         for f in spec.filters:
             if f.column.table in aliases and f.column.table not in joined:
-                conds.append(self._cond(f, True, aliases))
+                conds.append(self.cond(f, True, aliases))
         date = spec.date_column
         if date is not None and spec.date_range is not None and date.table in aliases and date.table not in joined:
             conds.extend(self._date_conds(date, spec.date_range, True, aliases))
@@ -156,7 +168,7 @@ class SqlBuilder:
     def literal(self, value: object) -> str:
         return literal(value, self.d)
 
-    def _cond(self, f: Filter, qualify: bool, aliases: dict[str, str] | None = None) -> str:
+    def cond(self, f: Filter, qualify: bool, aliases: dict[str, str] | None = None) -> str:
         c = self.col(f.column, qualify, aliases)
         if f.op in _COMPARISONS:
             return f"{c} {_COMPARISONS[f.op]} {self.literal(f.value)}"
@@ -191,56 +203,14 @@ class SqlBuilder:
     def bucket(self, ref: ColRef, unit: str, qualify: bool) -> str:
         return time_bucket(self._temporal_expr(ref, qualify), unit, self.d)
 
-    def _days_between(self, start: ColRef, end: ColRef, qualify: bool) -> str:
+    def days_between(self, start: ColRef, end: ColRef, qualify: bool) -> str:
         return days_between(self._temporal_expr(start, qualify), self._temporal_expr(end, qualify), self.d)
 
-    def measure_expr(self, m: Measure, qualify: bool, root: str) -> str:
-        if m.agg == "count":
-            entity = m.entity or root
-            if entity == root:
-                return "COUNT(*)"
-            pk = self.schema.table(entity).primary_key
-            if pk is None:
-                return "COUNT(*)"
-            return f"COUNT(DISTINCT {self.col(ColRef(entity, pk), qualify)})"
-        if m.agg == "percent":
-            cond = " AND ".join(self._cond(f, qualify) for f in m.condition) or "1 = 1"
-            return f"100.0 * SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) / COUNT(*)"
-        if m.expr == "line_value":
-            qty, price, *rest = m.expr_columns
-            inner = f"{self.col(qty, qualify)} * {self.col(price, qualify)}"
-            if rest:
-                disc = rest[0]
-                factor = "100.0" if set(words_of(disc.column)) & {"pct", "percent", "percentage"} else ""
-                d = self.col(disc, qualify)
-                inner += f" * (1 - {d} / {factor})" if factor else f" * (1 - {d})"
-            inner_expr = inner
-        elif m.expr == "duration":
-            inner_expr = self._days_between(m.expr_columns[0], m.expr_columns[1], qualify)
-        else:
-            assert m.column is not None
-            inner_expr = self.col(m.column, qualify)
-        if m.agg == "count_distinct":
-            return f"COUNT(DISTINCT {inner_expr})"
-        func = {"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX"}[m.agg]
-        return f"{func}({inner_expr})"
+    def measure_expr(self, m: Measure, qualify: bool, root: str, when: str | None = None) -> str:
+        return measure_sql(self, m, qualify, root, when)
 
     def measure_alias(self, m: Measure) -> str:
-        if m.agg == "count":
-            return "number_of_" + (m.entity or "rows")
-        if m.agg == "percent":
-            return "percentage"
-        if m.expr == "line_value":
-            base = _slug(m.label) or "sales"
-            return base if m.agg == "sum" else f"{m.agg}_{base}"
-        if m.expr == "duration":
-            return {"avg": "average_days", "sum": "total_days", "min": "min_days", "max": "max_days"}.get(m.agg, "days")
-        assert m.column is not None
-        prefix = {"sum": "total", "avg": "average", "min": "min", "max": "max", "count_distinct": "distinct"}[m.agg]
-        column = m.column.column
-        if prefix == "total" and column.lower().startswith("total"):
-            return column
-        return f"{prefix}_{column}"
+        return measure_alias(m)
 
     # -- aggregate queries --
 
@@ -312,9 +282,17 @@ class SqlBuilder:
                     labels.append(alias)
                 names.append(entity_name(g.table))
             per_group.append(labels[before:])
-        value = self.measure_expr(m, qualify, root)
-        alias = self._unique(self.measure_alias(m), used_aliases)
-        select.append(f"{value} AS {self.q(alias)}")
+        periods = self._period_conds(spec, qualify)
+        if periods is None:
+            alias = self._unique(self.measure_alias(m), used_aliases)
+            select.append(f"{self.measure_expr(m, qualify, root)} AS {self.q(alias)}")
+            values = [alias]
+        else:  # one value per period: "this month vs the same month last year"
+            alias = CURRENT
+            select.append(f"{self.measure_expr(m, qualify, root, periods[0])} AS {CURRENT}")
+            select.append(f"{self.measure_expr(m, qualify, root, periods[1])} AS {PREVIOUS}")
+            values = [CURRENT, PREVIOUS]
+            spec = dataclasses.replace(spec, date_range=both_periods(spec))
         if spec.ranking or spec.order_by == "measure":
             order.append(f"{self.q(alias)} {'DESC' if spec.descending else 'ASC'}")
             order.extend(self.q(label) for label in labels)
@@ -335,30 +313,62 @@ class SqlBuilder:
             lines.append("ORDER BY " + ", ".join(order))
         if spec.limit:
             lines.append(f"LIMIT {int(spec.limit)}")
-        return Built("\n".join(lines), labels, [alias], names, root, per_group)
+        built = Built("\n".join(lines), labels, values, names, root, per_group)
+        if periods is not None:
+            return with_change(self, built)
+        if spec.growth:
+            return with_growth(self, built, spec)
+        return built
+
+    def _period_conds(self, spec: Spec, qualify: bool) -> tuple[str, str] | None:
+        """The conditions selecting the current and the earlier period of a comparison."""
+        if spec.compare is None or spec.date_column is None or spec.date_range is None:
+            return None
+        current = " AND ".join(self._date_conds(spec.date_column, spec.date_range, qualify))
+        previous = " AND ".join(self._date_conds(spec.date_column, spec.compare, qualify))
+        return current, previous
 
     def _per_entity_average(self, spec: Spec) -> Built:
-        """AVG over the per-row totals of another table: "average revenue per customer"."""
-        import dataclasses
-
+        """ "Average spend per member": each member's total, averaged over every member the question
+        is about, those with none counting as 0 (so the total divided by the members)."""
         m = spec.measures[0]
+        per = spec.per_entity or ""
+        pk = self.schema.table(per).primary_key
+        if pk is None:
+            raise CannotBuildError(f"{per} has no key to total per row")
+        key = ColRef(per, pk)
         inner_measure = dataclasses.replace(m, agg="sum" if m.agg == "avg" else m.agg)
         inner_spec = dataclasses.replace(
             spec,
             measures=[inner_measure],
-            groups=[Group("entity", table=spec.per_entity)],
+            groups=[Group("column", column=key)],
             per_entity=None,
             order_by=None,
             ranking=False,
             limit=None,
         )
         inner = self._aggregate(inner_spec)
-        inner_sql = inner.sql.rsplit("\nORDER BY ", 1)[0]
-        value = inner.value_columns[0]
-        alias = f"average_{value}_per_{entity_name(spec.per_entity or '').replace(' ', '_')}"
-        indented = "\n".join("  " + line for line in inner_sql.splitlines())
-        sql = f"SELECT AVG({self.q(value)}) AS {self.q(alias)}\nFROM (\n{indented}\n) per_row"
-        return Built(sql, [], [alias], [], inner.root)
+        value, key_alias = inner.value_columns[0], inner.label_columns[0]
+        alias = f"average_{value}_per_{entity_name(per).replace(' ', '_')}"
+        # the rows averaged over: every row of the table, narrowed by the filters on it (or its parents)
+        outer = Spec(
+            kind="rows",
+            entity=per,
+            filters=[f for f in spec.filters if self.graph.reaches_to_one(per, f.column.table)],
+        )
+        root, edges, semi = self._plan(outer, {per}, per, fixed_root=True)
+        joined = {root} | {e.parent for e in edges}
+        lines = [
+            f"SELECT AVG(COALESCE(per_row.{self.q(value)}, 0)) AS {self.q(alias)}, "
+            f"COUNT(*) AS {self.q('number_of_' + per)}",
+            self._from(root, edges),
+            f"LEFT JOIN (\n{_indented(inner.sql.rsplit(chr(10) + 'ORDER BY ', 1)[0])}\n) per_row "
+            f"ON per_row.{self.q(key_alias)} = {self.col(key, True)}",
+        ]
+        conds = self._where(outer, True, semi, joined)
+        if conds:
+            lines.append("WHERE " + "\nAND ".join(conds))
+        return Built("\n".join(lines), [], [alias, "number_of_" + per], [], inner.root)
 
     @staticmethod
     def _unique(alias: str, used: set[str]) -> str:
@@ -396,5 +406,5 @@ class SqlBuilder:
         return Built("\n".join(lines), [], [], [], root)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+def _indented(sql: str) -> str:
+    return "\n".join("  " + line for line in sql.splitlines())

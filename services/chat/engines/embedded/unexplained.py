@@ -1,14 +1,18 @@
 """Words and columns the interpretation cannot explain. The engine refuses rather than guesses:
 a capitalised word after a preposition that matches no value, a leading noun it does not know, a
-column the question names clearly but the answer would not use."""
+column the question names clearly but the answer would not use, and at the end any content word
+that neither the engine's vocabulary, generic English, the schema's names nor a step of the
+interpretation accounts for ("age", "credit card", "late")."""
 
 from __future__ import annotations
 
 import re
 
+from services.chat.engines.embedded.function_words import FUNCTION_WORDS
+from services.chat.engines.embedded.lexicon import Lexicon
 from services.chat.engines.embedded.linking import Item
 from services.chat.engines.embedded.reading import Reading
-from services.chat.engines.embedded.vocabulary import FILLER, HEAD_SKIP, KEYWORDS, NEGATIONS
+from services.chat.engines.embedded.vocabulary import FILLER, HEAD_SKIP, KEYWORDS, KNOWN_WORDS, NEGATIONS
 
 
 def unknown_words(r: Reading) -> list[str]:
@@ -63,3 +67,16 @@ def unused_columns(r: Reading) -> list[str]:
 def _original_word(question: str, word: str) -> str:
     m = re.search(r"\b" + re.escape(word) + r"\b", question, re.IGNORECASE)
     return m.group(0) if m else ""
+
+
+def unaccounted_words(r: Reading, lexicon: Lexicon) -> list[str]:
+    """The plain words of the question that nothing accounts for, in question order."""
+    out: list[str] = []
+    for i, it in enumerate(r.items):
+        if it.kind != "word" or i in r.used or not any(c.isalpha() for c in it.text):
+            continue
+        if it.text in KNOWN_WORDS or it.text in FUNCTION_WORDS or lexicon.names_word(it.text):
+            continue
+        if it.text not in out:
+            out.append(it.text)
+    return out

@@ -41,6 +41,7 @@ MONEY_WORDS = {
     "dollars",
     "amount",
     "amounts",
+    "totals",
 }
 # money words that name a measure well enough to label it ("total revenue (net_total)")
 MONEY_LABELS = {"revenue", "sales", "income", "turnover", "spend", "spending", "earnings", "value", "worth", "amount"}
@@ -351,3 +352,26 @@ HEAD_SKIP = {
     "whats",
     "what's",
 }
+
+# every word the interpretation steps read, for telling a content word it cannot place from one it knows
+KNOWN_WORDS = frozenset(
+    FILLER
+    | KEYWORDS
+    | NEGATIONS
+    | HEAD_SKIP
+    | LIST_VERBS
+    | GROUP_MARKERS
+    | ORDER_VERBS
+    | HAVE_WORDS
+    | CHART_WORDS
+    | MONEY_WORDS
+    | QUANTITY_WORDS
+    | PRICE_WORDS
+    | DURATION_WORDS
+    | set(ORDINALS)
+    | set(SUPERLATIVES)
+    | set(MAXMIN)
+    | set(AGG_WORDS)
+    | {"recently", "expensive", "cheap", "popular", "common", "frequent", "long", "often"}
+    | {"ascending", "descending", "asc", "desc"}
+) - {"bar", "line", "pie", "donut", "area", "stacked"}  # chart words count only as part of a chart request
