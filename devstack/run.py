@@ -37,6 +37,8 @@ def main() -> int:
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
         envoy_port=_port("ENVOY_PORT", 0) if os.environ.get("ENVOY_PORT") else None,
+        chat_metrics_port=_port("CHAT_METRICS_PORT", 9464),
+        upload_metrics_port=_port("UPLOAD_METRICS_PORT", 9465),
     )
     stack = Stack(config)
     env = stack.service_env()
@@ -51,6 +53,7 @@ def main() -> int:
         f"""
 Trellis backend is up: gateway {base}, chat gRPC {stack.chat_target}, upload gRPC {stack.upload_target}
 Data directory: {data_dir}   (logs in {stack.log_dir})
+Metrics (Prometheus): {", ".join(stack.metrics_urls.values())}   API description: {base}/openapi.json
 Web console: {base}/console   (sign in with the API key {org.api_key} and the email {org.admin_email})
 
 Try it (copy and paste into another terminal): sign in, open a chat on the demo database, ask a question.

@@ -39,6 +39,8 @@ class StackConfig:
     env: dict[str, str] = field(default_factory=dict)  # extra settings, e.g. OPEN_CHAT_CAP
     quiet: bool = False
     envoy_port: int | None = None  # set: also start Envoy (the edge) on this port; 0 for a free one
+    chat_metrics_port: int | None = None  # Prometheus metrics of the services; None: a free port
+    upload_metrics_port: int | None = None
 
 
 def _grpc_serving(target: str) -> bool:
@@ -63,6 +65,8 @@ class Stack:
         self.chat_port = config.chat_port or free_port()
         self.upload_port = config.upload_port or free_port()
         self.gateway_port = config.gateway_port or free_port()
+        self.chat_metrics_port = config.chat_metrics_port or free_port()
+        self.upload_metrics_port = config.upload_metrics_port or free_port()
         self.s3: SeaweedS3 | None = None
         self.procs: dict[str, ManagedProcess] = {}  # in start order; stopped in reverse
         self.envoy: Envoy | None = None
@@ -80,6 +84,17 @@ class Stack:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def metrics_urls(self) -> dict[str, str]:
+        """Where each process serves its Prometheus metrics (the gateway on its own port)."""
+        urls = {
+            "gateway": f"{self.gateway_url}/metrics",
+            "chat": f"http://127.0.0.1:{self.chat_metrics_port}/metrics",
+        }
+        if self.config.with_upload:
+            urls["upload"] = f"http://127.0.0.1:{self.upload_metrics_port}/metrics"
+        return urls
 
     @property
     def envoy_url(self) -> str | None:
@@ -101,6 +116,8 @@ class Stack:
             UPLOAD_GRPC_TARGET=self.upload_target,
             GATEWAY_HOST="127.0.0.1",
             GATEWAY_PORT=str(self.gateway_port),
+            CHAT_METRICS_PORT=str(self.chat_metrics_port),
+            UPLOAD_METRICS_PORT=str(self.upload_metrics_port),
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
         if self.config.database_url:
@@ -199,6 +216,9 @@ class Stack:
         """One more process of a service (e.g. `chat-2`) with its own address in `env`, sharing the
         stack's database, Redis and S3: CHAT_GRPC_ADDRESS for chat, GATEWAY_PORT (and CHAT_GRPC_TARGET
         to pair it with a chat replica) for the gateway."""
+        metrics = f"{service.upper()}_METRICS_PORT"
+        if service != "gateway" and metrics not in env:  # its own metrics port, like its own address
+            env = {**env, metrics: str(free_port())}
         proc = self._spawn(name, f"services.{service}.server", env)
         merged = {**self.service_env(), **env}
         if service == "gateway":

@@ -6,7 +6,9 @@ python scripts/readme_routes.py --write   # put it in README.md between the rout
 Routes come from the gateway app, RPCs from the protos' `google.api.http` annotations (plus the
 few routes transcoding cannot express), servicer modules from the naming convention (one module
 per proto file under each service's `api/`), checked to define the RPC. The web console's routes
-(GATEWAY_ONLY) have no RPC: the gateway serves those files itself.
+(GATEWAY_ONLY) have no RPC: the gateway serves those files itself. Routes that transcoding does not
+serve declare their RPCs on the handler (`rpcs`, set by routes/webui_http.webui_route); Open
+WebUI's `/api/…` aliases of `/api/v1/…` routes are listed once, under `/api/v1/…`.
 """
 
 from __future__ import annotations
@@ -32,22 +34,52 @@ from services.common.gen.trellis.v1 import (  # noqa: E402
     memory_pb2,
     model_pb2,
     organization_rule_pb2,
+    personal_key_pb2,
+    project_pb2,
     saved_query_pb2,
     upload_pb2,
+    webui_chat_list_pb2,
+    webui_chat_pb2,
+    webui_folder_pb2,
+    webui_share_pb2,
+    webui_tag_pb2,
+    webui_transfer_pb2,
 )
 from services.gateway.app import create_app  # noqa: E402
 
-SERVED_FILES = [auth_pb2, chat_pb2, integration_pb2, memory_pb2, model_pb2, organization_rule_pb2, saved_query_pb2]
+SERVED_FILES = [
+    auth_pb2,
+    chat_pb2,
+    integration_pb2,
+    memory_pb2,
+    model_pb2,
+    organization_rule_pb2,
+    saved_query_pb2,
+    webui_chat_pb2,
+    webui_chat_list_pb2,
+    webui_tag_pb2,
+    webui_share_pb2,
+    webui_transfer_pb2,
+    webui_folder_pb2,
+    personal_key_pb2,
+    project_pb2,
+]
 BEGIN, END = "<!-- routes:begin -->", "<!-- routes:end -->"
 # Routes JSON transcoding cannot express: multipart uploads, the WebSocket, the gateway's health.
 UNANNOTATED = {
     ("POST", "/v1/chats/uploads"): ["UploadService.UploadFile"],
+    ("POST", "/v1/projects/{project_id}/documents"): ["UploadService.UploadFile"],
     ("WS", "/v1/chats/ws"): ["ChatService.SendMessage", "ChatService.EditMessage"],
     ("GET", "/healthz"): ["grpc.health.v1.Health.Check"],
 }
 # Routes the gateway serves by itself, with no RPC behind them: the web console (its static files,
 # and `/` redirecting to it). A StaticFiles mount is listed as `GET <path>/{path}`.
-GATEWAY_ONLY = {("GET", "/"), ("GET", "/console/{path}")}
+GATEWAY_ONLY = {
+    ("GET", "/"),
+    ("GET", "/console/{path}"),
+    ("GET", "/metrics"),  # the gateway's Prometheus metrics (services/gateway/routes/metrics.py)
+    ("GET", "/openapi.json"),  # its OpenAPI document (services/gateway/routes/openapi.py)
+}
 # Stores named after something other than the proto file.
 STORES = {
     "auth": "services/chat/storage/organization_store.py",
@@ -91,13 +123,19 @@ def _rpcs() -> dict[tuple[str, str], Rpc]:
 
 
 def _by_name() -> dict[str, Rpc]:
+    """Service.Method -> RPC, for every RPC of the served protos."""
     out = {}
-    for rpc in _rpcs().values():
-        out[f"{rpc.service}.{rpc.method}"] = rpc
-    out["ChatService.SendMessage"] = Rpc("ChatService", "SendMessage", "chat")
-    out["ChatService.EditMessage"] = Rpc("ChatService", "EditMessage", "chat")
-    out["UploadService.UploadFile"] = Rpc("UploadService", "UploadFile", "upload")
+    for module in [*SERVED_FILES, upload_pb2]:
+        stem = Path(module.DESCRIPTOR.name).stem
+        for service in module.DESCRIPTOR.services_by_name.values():
+            for method in service.methods:
+                out[f"{service.name}.{method.name}"] = Rpc(service.name, method.name, stem)
     return out
+
+
+def _alias_of(path: str, listed: set[tuple[str, str]], verb: str) -> bool:
+    """Whether the route is Open WebUI's `/api/…` alias of a listed `/api/v1/…` route."""
+    return path.startswith("/api/") and not path.startswith("/api/v1/") and (verb, "/api/v1" + path[4:]) in listed
 
 
 def _defines(module_path: str, method: str) -> bool:
@@ -114,6 +152,7 @@ def rows() -> list[tuple[str, str, str, str, str]]:
     """(route, RPC, gateway module, servicer module, store module) for every gateway route."""
     annotated, named = _rpcs(), _by_name()
     out = []
+    listed: set[tuple[str, str]] = set()
     for route in create_app().routes:
         path = route.path
         if isinstance(route, WebSocketRoute):
@@ -127,10 +166,15 @@ def rows() -> list[tuple[str, str, str, str, str]]:
         endpoint = route.app if isinstance(route, Mount) else route.endpoint
         for verb in verbs:
             key = (verb, path)
+            if _alias_of(path, listed, verb):
+                continue
+            listed.add(key)
             if key in GATEWAY_ONLY:
                 out.append((f"{verb} {path}", "-", _route_module(endpoint), "-", "-"))
                 continue
-            if key in annotated:
+            if getattr(endpoint, "rpcs", None):
+                names = list(getattr(endpoint, "rpcs"))  # noqa: B009 - declared by webui_route
+            elif key in annotated:
                 names = [f"{annotated[key].service}.{annotated[key].method}"]
             elif key in UNANNOTATED:
                 names = UNANNOTATED[key]

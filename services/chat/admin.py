@@ -8,9 +8,14 @@
     python -m services.chat.admin revoke-api-key --org ORG_ID --id KEY_ID   # its tokens stop working
     python -m services.chat.admin remove-member --org ORG_ID --email a@b.c   # with their chats
     python -m services.chat.admin delete-org --org ORG_ID                     # with everything it owns
+    python -m services.chat.admin create-project --org ORG_ID --name "Handbook" --description "HR" --tags hr,policy
+    python -m services.chat.admin list-projects --org ORG_ID
+    python -m services.chat.admin update-project --org ORG_ID --id PROJECT_ID --name "Handbook 2026" --tags ""
 
 Revoking a key, removing a member or deleting an organization refuses the tokens they hold within
-TOKEN_CHECK_CACHE_SECONDS (default 5 s).
+TOKEN_CHECK_CACHE_SECONDS (default 5 s). A project's documents live in the Upload service: add and
+delete them, and delete projects, through the API (`POST /v1/projects/{id}/documents`,
+`DELETE /v1/projects/{id}`), which this tool does not call.
 
 It works on the Chat service's database (DATABASE_URL / CHAT_DATABASE_URL, DATA_DIR).
 """
@@ -20,10 +25,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from services.chat.api.project import checked_changes
 from services.chat.security.integration_urls import check_integration_url
 from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
-from services.chat.storage.models import Integration, Member, Organization
+from services.chat.storage.models import Integration, Member, Organization, Project
 from services.chat.storage.stores import Stores, opened_stores
 from services.common.errors import ApiError
 
@@ -42,6 +48,25 @@ def create_integration(stores: Stores, settings: ChatSettings, org_id: str, name
     dialect = check_integration_url(url, settings)
     cipher = UrlCipher(settings.resolved_encryption_key())
     return stores.integrations.create(org_id, name, dialect, cipher.encrypt(url))
+
+
+def create_project(
+    stores: Stores, org_id: str, name: str, description: str = "", tags: list[str] | None = None
+) -> Project:
+    fields = checked_changes({"name": name, "description": description, "tags": tags or []})
+    return stores.projects.create(org_id, fields)
+
+
+def _tags(value: str) -> list[str]:
+    return [t for t in (part.strip() for part in value.split(",")) if t]
+
+
+def _project_changes(args: argparse.Namespace) -> dict[str, object]:
+    given = {"name": args.name, "description": args.description}
+    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if args.tags is not None:
+        changes["tags"] = _tags(args.tags)
+    return checked_changes(changes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--email", required=True)
     p = sub.add_parser("delete-org", help="delete an organization and everything it owns")
     p.add_argument("--org", required=True)
+    p = sub.add_parser("create-project", help="create a document project (add documents through the API)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--description", default="")
+    p.add_argument("--tags", default="", help="comma-separated")
+    p = sub.add_parser("list-projects", help="an organization's projects: id, name, tags")
+    p.add_argument("--org", required=True)
+    p = sub.add_parser("update-project", help="change a project's name, description or tags")
+    p.add_argument("--org", required=True)
+    p.add_argument("--id", required=True)
+    p.add_argument("--name")
+    p.add_argument("--description")
+    p.add_argument("--tags", help='comma-separated; "" clears them')
     args = parser.parse_args(argv)
 
     settings = ChatSettings()
@@ -108,10 +146,27 @@ def _run(args: argparse.Namespace, settings: ChatSettings, stores: Stores) -> in
             return _done(stores.organizations.remove_member(args.org, args.email), f"member {args.email}")
         elif args.command == "delete-org":
             return _done(stores.organizations.delete_organization(args.org), f"organization {args.org}")
+        elif args.command.endswith("-project") or args.command == "list-projects":
+            _project_command(args, stores)
     except ApiError as err:
         print(f"error: {err.detail}", file=sys.stderr)
         return 1
     return 0
+
+
+def _project_command(args: argparse.Namespace, stores: Stores) -> None:
+    def line(project: Project) -> str:
+        return f"{project.id} {project.name} tags={','.join(project.tags) or '-'}"
+
+    if args.command == "create-project":
+        print(create_project(stores, args.org, args.name, args.description, _tags(args.tags)).id)
+    elif args.command == "update-project":
+        print(line(stores.projects.update(args.org, args.id, _project_changes(args))))
+    else:
+        page = 1
+        while projects := stores.projects.list_page(args.org, page)[0]:
+            print("\n".join(line(project) for project in projects))
+            page += 1
 
 
 def _done(found: bool, what: str) -> int:

@@ -12,7 +12,15 @@ from services.chat.api.integration import IntegrationServicer
 from services.chat.api.memory import AdminMemoryServicer, UserMemoryServicer
 from services.chat.api.model import ModelServicer
 from services.chat.api.organization_rule import OrganizationRuleServicer
+from services.chat.api.personal_key import EXCHANGE_METHOD, PersonalKeyServicer
+from services.chat.api.project import ProjectInternalServicer, ProjectServicer
 from services.chat.api.saved_query import SavedQueryServicer
+from services.chat.api.webui_chat import WebuiChatServicer
+from services.chat.api.webui_chat_list import WebuiChatListServicer
+from services.chat.api.webui_folder import WebuiFolderServicer
+from services.chat.api.webui_share import WebuiShareServicer
+from services.chat.api.webui_tag import WebuiTagServicer
+from services.chat.api.webui_transfer import WebuiTransferServicer
 from services.chat.clients.upload import UploadClient
 from services.chat.engines.embedded.engine import EmbeddedEngine
 from services.chat.engines.openai.engine import engines_from_settings
@@ -21,6 +29,7 @@ from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
 from services.chat.storage.stores import MIGRATIONS, VERSION_TABLE, open_stores
 from services.chat.turns.attachment_tables import AttachmentTables
+from services.chat.turns.project_sources import ProjectSources
 from services.chat.turns.service import TurnService
 from services.common.database import run_sync, wait_for_schema
 from services.common.gen.trellis.v1 import (
@@ -36,8 +45,24 @@ from services.common.gen.trellis.v1 import (
     model_pb2_grpc,
     organization_rule_pb2,
     organization_rule_pb2_grpc,
+    personal_key_pb2,
+    personal_key_pb2_grpc,
+    project_pb2,
+    project_pb2_grpc,
     saved_query_pb2,
     saved_query_pb2_grpc,
+    webui_chat_list_pb2,
+    webui_chat_list_pb2_grpc,
+    webui_chat_pb2,
+    webui_chat_pb2_grpc,
+    webui_folder_pb2,
+    webui_folder_pb2_grpc,
+    webui_share_pb2,
+    webui_share_pb2_grpc,
+    webui_tag_pb2,
+    webui_tag_pb2_grpc,
+    webui_transfer_pb2,
+    webui_transfer_pb2_grpc,
 )
 from services.common.grpc_server import configure_logging, serve
 from services.common.ratelimit import make_rate_limiter
@@ -49,7 +74,7 @@ log = logging.getLogger(__name__)
 
 async def main() -> None:
     settings = ChatSettings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, "chat", settings.log_format)
     database_url = settings.resolved_database_url()
     if not settings.migrate_on_start:  # a migration job owns the schema: wait for it, never race it
         await run_sync(wait_for_schema, database_url, MIGRATIONS, VERSION_TABLE, settings.schema_wait)
@@ -65,6 +90,7 @@ async def main() -> None:
     )
     cipher = UrlCipher(settings.resolved_encryption_key())
     uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
+    tables = AttachmentTables(uploads, settings.data_dir / "attachments")
     turns = TurnService(
         stores.chats,
         stores.integrations,
@@ -76,9 +102,10 @@ async def main() -> None:
         turn_lock_stale=settings.turn_lock_stale,
         saved_queries=stores.saved_queries,
         uploads=uploads,
-        tables=AttachmentTables(uploads, settings.data_dir / "attachments"),
+        tables=tables,
         memories=stores.memories,
         rules=stores.organization_rules,
+        projects=ProjectSources(stores.projects, uploads, tables),
         query_timeout=settings.query_timeout,
         stream_delay=settings.stream_delay_ms / 1000,
     )
@@ -97,6 +124,7 @@ async def main() -> None:
                 limiter,
                 turns,
                 uploads,
+                projects=stores.projects,
                 open_chat_cap=settings.open_chat_cap,
                 create_per_minute=settings.create_chat_per_minute,
             ),
@@ -116,6 +144,8 @@ async def main() -> None:
         saved_query_pb2_grpc.add_SavedQueryServiceServicer_to_server(
             SavedQueryServicer(stores.organizations, stores.saved_queries), server
         )
+        webui_services = register_webui(server)
+        project_services = register_projects(server)
         return [
             auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name,
             chat_pb2.DESCRIPTOR.services_by_name["ChatService"].full_name,
@@ -125,7 +155,54 @@ async def main() -> None:
             organization_rule_pb2.DESCRIPTOR.services_by_name["OrganizationRuleService"].full_name,
             integration_pb2.DESCRIPTOR.services_by_name["IntegrationService"].full_name,
             saved_query_pb2.DESCRIPTOR.services_by_name["SavedQueryService"].full_name,
+            *webui_services,
+            *project_services,
         ]
+
+    def register_projects(server: object) -> list[str]:
+        """Document projects (docs/api.md), and the Upload service's check before it changes their documents."""
+        project_pb2_grpc.add_ProjectServiceServicer_to_server(
+            ProjectServicer(stores.organizations, stores.projects, uploads), server
+        )
+        project_pb2_grpc.add_ProjectInternalServiceServicer_to_server(
+            ProjectInternalServicer(stores.organizations, stores.projects), server
+        )
+        names = ("ProjectService", "ProjectInternalService")
+        return [project_pb2.DESCRIPTOR.services_by_name[name].full_name for name in names]
+
+    def register_webui(server: object) -> list[str]:
+        """Open WebUI's chats and folders (docs/openwebui.md) and personal API keys."""
+        caps = {"open_chat_cap": settings.open_chat_cap, "create_per_minute": settings.create_chat_per_minute}
+        webui_chat_pb2_grpc.add_WebuiChatServiceServicer_to_server(
+            WebuiChatServicer(stores.webui_chats, stores.chats, uploads, limiter, **caps), server
+        )
+        webui_chat_list_pb2_grpc.add_WebuiChatListServiceServicer_to_server(
+            WebuiChatListServicer(stores.webui_chat_lists), server
+        )
+        webui_tag_pb2_grpc.add_WebuiTagServiceServicer_to_server(WebuiTagServicer(stores.webui_tags), server)
+        webui_share_pb2_grpc.add_WebuiShareServiceServicer_to_server(WebuiShareServicer(stores.webui_shares), server)
+        webui_transfer_pb2_grpc.add_WebuiTransferServiceServicer_to_server(
+            WebuiTransferServicer(stores.webui_transfers, stores.webui_shares, limiter, **caps), server
+        )
+        webui_folder_pb2_grpc.add_WebuiFolderServiceServicer_to_server(
+            WebuiFolderServicer(stores.webui_folders, uploads), server
+        )
+        personal_key_pb2_grpc.add_PersonalKeyServiceServicer_to_server(
+            PersonalKeyServicer(
+                stores.personal_keys, stores.organizations, secret, limiter, settings.authenticate_per_minute
+            ),
+            server,
+        )
+        modules = [
+            (webui_chat_pb2, "WebuiChatService"),
+            (webui_chat_list_pb2, "WebuiChatListService"),
+            (webui_tag_pb2, "WebuiTagService"),
+            (webui_share_pb2, "WebuiShareService"),
+            (webui_transfer_pb2, "WebuiTransferService"),
+            (webui_folder_pb2, "WebuiFolderService"),
+            (personal_key_pb2, "PersonalKeyService"),
+        ]
+        return [module.DESCRIPTOR.services_by_name[name].full_name for module, name in modules]
 
     async def close() -> None:
         recovery.cancel()
@@ -138,13 +215,12 @@ async def main() -> None:
         settings.address,
         register,
         jwt_secret=secret,
-        public_methods={"/trellis.v1.AuthService/Authenticate"},
+        public_methods={"/trellis.v1.AuthService/Authenticate", EXCHANGE_METHOD},
         shutdown_grace=settings.shutdown_grace,
         on_shutdown=close,
+        metrics_address=(settings.metrics_host, settings.metrics_port),
         token_check=CachedTokenCheck(
-            lambda who: run_sync(
-                stores.organizations.token_is_live, who.organization_id, who.member_id, who.api_key_id
-            ),
+            lambda who: run_sync(stores.token_is_live, who.organization_id, who.member_id, who.api_key_id),
             settings.token_check_ttl,
         ),
     )

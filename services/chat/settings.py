@@ -14,9 +14,8 @@ from services.common.settings import ServiceSettings
 
 class ChatSettings(ServiceSettings):
     address: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_ADDRESS")
-    # Prometheus metrics on METRICS_HOST:this port (0: none); processes sharing the gRPC port (CHAT_PROCESSES).
+    # Prometheus metrics on METRICS_HOST:this port (0: none).
     metrics_port: int = Field(default=9464, ge=0, alias="CHAT_METRICS_PORT")
-    processes: int = Field(default=1, ge=1, alias="CHAT_PROCESSES")
     database_url: str = Field(default="", validation_alias=AliasChoices("CHAT_DATABASE_URL", "DATABASE_URL"))
     redis_url: str = Field(default="", alias="REDIS_URL")
     open_chat_cap: int = Field(default=500, alias="OPEN_CHAT_CAP")

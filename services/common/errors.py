@@ -6,13 +6,14 @@ google.rpc.ErrorInfo (reason = code) and RetryInfo; the gateway reads those back
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import grpc
 from google.protobuf import duration_pb2
 from google.protobuf.message import DecodeError
 from google.rpc import error_details_pb2, status_pb2
+
+from services.common.observability.context import current_debug_id, fresh_debug_id
 
 ERROR_DOMAIN = "trellis.v1"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
@@ -93,7 +94,8 @@ CODE_FROM_GRPC: dict[grpc.StatusCode, str] = {
 
 
 def new_debug_id() -> str:
-    return secrets.token_hex(8)
+    """The debug id of the request being served (observability.context), else a fresh one."""
+    return current_debug_id() or fresh_debug_id()
 
 
 class ApiError(Exception):

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from services.common.observability.metrics import rate_limited
+
 Clock = Callable[[], float]  # seconds, as time.monotonic and time.time give them
 
 _LUA = """
@@ -53,6 +55,7 @@ class MemoryRateLimiter:
         while events and events[0] <= now - window:
             events.popleft()
         if len(events) >= limit:
+            rate_limited(key)
             return _retry_after(events[0] + window - now)
         events.append(now)
         return None
@@ -74,7 +77,10 @@ class RedisRateLimiter:
     async def hit(self, key: str, limit: int, window: float) -> int | None:
         now = self._clock()
         wait = float(await self._script(keys=[self._prefix + key], args=[now, window, limit, uuid.uuid4().hex]))
-        return None if wait <= 0 else _retry_after(wait)
+        if wait <= 0:
+            return None
+        rate_limited(key)
+        return _retry_after(wait)
 
     async def close(self) -> None:
         await self._redis.aclose()

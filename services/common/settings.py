@@ -28,6 +28,10 @@ class ServiceSettings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), alias="DATA_DIR")
     jwt_secret: str = Field(default="", alias="JWT_SECRET")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # `json`: one JSON object per line with the request's debug_id; `text`: classic lines.
+    log_format: str = Field(default="json", alias="LOG_FORMAT")
+    # Where the services serve Prometheus metrics (each on its own port: CHAT_/UPLOAD_METRICS_PORT).
+    metrics_host: str = Field(default="127.0.0.1", alias="METRICS_HOST")
     # Seconds in-flight RPCs get to finish after SIGTERM.
     shutdown_grace: float = Field(default=10.0, alias="SHUTDOWN_GRACE_SECONDS")
     # `production`: refuse to start without the shared settings above (see docs/configuration.md).

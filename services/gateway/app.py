@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 
 from services.common.errors import ApiError
 from services.common.ratelimit import make_rate_limiter
 from services.gateway.clients import ServiceClients
 from services.gateway.connection_cap import make_connection_cap
 from services.gateway.errors import api_error_handler, http_exception_handler, unhandled_error_handler
+from services.gateway.observability import ObservabilityMiddleware
 from services.gateway.routes import (
     auth,
     chats,
@@ -21,10 +23,20 @@ from services.gateway.routes import (
     integrations,
     memories,
     messages,
+    metrics,
     models,
+    openapi,
     organization_rules,
+    personal_keys,
+    projects,
     saved_queries,
     uploads,
+    webui_chat_lists,
+    webui_chats,
+    webui_folders,
+    webui_shares,
+    webui_tags,
+    webui_transfers,
     ws,
 )
 from services.gateway.settings import GatewaySettings
@@ -62,8 +74,20 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             *integrations.routes,
             *memories.routes,
             *organization_rules.routes,
+            *projects.routes,
+            # Open WebUI's chats and folders (docs/openwebui.md): static paths before webui_chats' /{chat_id}.
+            *webui_chat_lists.routes,
+            *webui_tags.routes,
+            *webui_shares.routes,
+            *webui_transfers.routes,
+            *webui_chats.routes,
+            *webui_folders.routes,
+            *personal_keys.routes,
             *console.routes,
+            *metrics.routes,
+            *openapi.routes,
         ],
+        middleware=[Middleware(ObservabilityMiddleware)],
         exception_handlers={
             ApiError: api_error_handler,
             HTTPException: http_exception_handler,

@@ -2,8 +2,8 @@
 
 A handler authenticates at its top (`caller = authenticate(request)`: the bearer token is checked
 here, once) and makes every call through the Caller, which forwards the token as gRPC metadata
-(each service checks it again) and passes the generated stub's method itself, so the response
-type follows the stub:
+(each service checks it again) with the request's debug id (`x-debug-id`) and trace context, and
+passes the generated stub's method itself, so the response type follows the stub:
 
     memory = await caller.unary(caller.clients.user_memories.GetUserMemory, request)
 """
@@ -19,6 +19,8 @@ from starlette.requests import HTTPConnection
 
 from services.common.errors import from_rpc_error
 from services.common.jwt_tokens import Principal, bearer_token, verify
+from services.common.observability import tracing
+from services.common.observability.context import with_debug_id
 from services.gateway.clients import ServiceClients
 from services.gateway.state import GatewayState, state_of
 
@@ -51,20 +53,24 @@ class Caller:
     clients: ServiceClients
     metadata: Metadata
 
+    def outgoing(self) -> Metadata:
+        """The credentials plus the request's debug id and trace context, read when the call is made."""
+        return tracing.inject(with_debug_id(self.metadata))
+
     async def unary(self, method: RequestMethod[Req, Awaitable[Resp]], request: Req) -> Resp:
         """Call a unary RPC; a gRPC failure is re-raised as the ApiError the service meant."""
         try:
-            return await method(request, metadata=self.metadata, timeout=self.clients.deadline)
+            return await method(request, metadata=self.outgoing(), timeout=self.clients.deadline)
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
 
     def server_stream(self, method: RequestMethod[Req, CallT], request: Req, *, timeout: float) -> CallT:
         """Open a server-streaming RPC (a turn); the caller reads it and maps its errors."""
-        return method(request, metadata=self.metadata, timeout=timeout)
+        return method(request, metadata=self.outgoing(), timeout=timeout)
 
     def client_stream(self, method: StreamingMethod[CallT], *, timeout: float) -> CallT:
         """Open a client-streaming RPC (an upload); the caller writes it and maps its errors."""
-        return method(metadata=self.metadata, timeout=timeout)
+        return method(metadata=self.outgoing(), timeout=timeout)
 
 
 @dataclass(frozen=True)

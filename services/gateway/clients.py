@@ -19,8 +19,16 @@ from services.common.gen.trellis.v1 import (
     memory_pb2_grpc,
     model_pb2_grpc,
     organization_rule_pb2_grpc,
+    personal_key_pb2_grpc,
+    project_pb2_grpc,
     saved_query_pb2_grpc,
     upload_pb2_grpc,
+    webui_chat_list_pb2_grpc,
+    webui_chat_pb2_grpc,
+    webui_folder_pb2_grpc,
+    webui_share_pb2_grpc,
+    webui_tag_pb2_grpc,
+    webui_transfer_pb2_grpc,
 )
 
 S = TypeVar("S")
@@ -45,6 +53,15 @@ class ServiceClients:
         self.user_memories = _stub(memory_pb2_grpc.UserMemoryServiceStub, self.chat_channel)
         self.admin_memories = _stub(memory_pb2_grpc.AdminMemoryServiceStub, self.chat_channel)
         self.organization_rules = _stub(organization_rule_pb2_grpc.OrganizationRuleServiceStub, self.chat_channel)
+        self.projects = _stub(project_pb2_grpc.ProjectServiceStub, self.chat_channel)  # their documents: uploads
+        # Open WebUI's chats and folders (routes/webui_*.py) and personal API keys (routes/personal_keys.py)
+        self.webui_chats = _stub(webui_chat_pb2_grpc.WebuiChatServiceStub, self.chat_channel)
+        self.webui_chat_lists = _stub(webui_chat_list_pb2_grpc.WebuiChatListServiceStub, self.chat_channel)
+        self.webui_tags = _stub(webui_tag_pb2_grpc.WebuiTagServiceStub, self.chat_channel)
+        self.webui_shares = _stub(webui_share_pb2_grpc.WebuiShareServiceStub, self.chat_channel)
+        self.webui_transfers = _stub(webui_transfer_pb2_grpc.WebuiTransferServiceStub, self.chat_channel)
+        self.webui_folders = _stub(webui_folder_pb2_grpc.WebuiFolderServiceStub, self.chat_channel)
+        self.personal_keys = _stub(personal_key_pb2_grpc.PersonalKeyServiceStub, self.chat_channel)
         # Upload process
         self.uploads = _stub(upload_pb2_grpc.UploadServiceStub, self.upload_channel)
         # Deadline of every unary call; streaming calls are given their own.

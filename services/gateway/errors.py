@@ -22,8 +22,9 @@ def error_response(err: ApiError) -> JSONResponse:
     if err.retry_after is not None and status in (429, 503):
         body["retry_after_seconds"] = err.retry_after
         headers["Retry-After"] = str(err.retry_after)
-    if status >= 500:
-        log.warning("debug_id=%s code=%s %s", err.debug_id, err.code, err.detail)
+    # Every refusal leaves a line (its debug_id is the body's): WARNING for the server's faults.
+    fields = {"debug_id": err.debug_id, "code": err.code, "status": status, "cause": err.detail}
+    log.log(logging.WARNING if status >= 500 else logging.INFO, "request failed: %s", err.code, extra=fields)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -43,5 +44,5 @@ async def http_exception_handler(_request: Request, exc: Exception) -> Response:
 
 async def unhandled_error_handler(_request: Request, exc: Exception) -> Response:
     err = ApiError("INTERNAL", "Internal error")
-    log.exception("debug_id=%s unhandled gateway error", err.debug_id, exc_info=exc)
+    log.exception("unhandled gateway error", exc_info=exc, extra={"debug_id": err.debug_id})
     return error_response(err)

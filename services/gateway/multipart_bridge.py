@@ -16,6 +16,10 @@ forwarded once it is known.
 A request that fails as a whole (no or foreign chat_id, too many files, a malformed body, the
 client gone) keeps nothing: files already stored for it are deleted again, and `run` raises the
 failure. Otherwise it returns the stored files and the refused ones.
+
+A project's documents (POST /v1/projects/{project_id}/documents) take the same way: the bridge is
+given the project instead of reading a `chat_id` field, each file's header names the project, and a
+request that fails as a whole deletes the documents it stored.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries, per part
 REQUEST_LEVEL = {
     "MISSING_CHAT_ID",
     "CHAT_NOT_FOUND",
+    "NOT_FOUND",  # the project of a project's documents
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "RATE_LIMIT",
@@ -118,10 +123,11 @@ class UploadOutcome:
 class MultipartBridge:
     """The streaming handling of one multipart upload body for one caller."""
 
-    def __init__(self, caller: Caller, limits: UploadLimits) -> None:
+    def __init__(self, caller: Caller, limits: UploadLimits, *, project_id: str = "") -> None:
         self.caller = caller
         self.limits = limits
         self.chat_id = ""
+        self.project_id = project_id  # the files become this project's documents
         self.files: list[FilePart] = []
         self.failure: ApiError | None = None
         self._ended = False
@@ -235,7 +241,7 @@ class MultipartBridge:
             part = FilePart(raw_name or "upload", self._headers.get("content-type", ""))
             self.files.append(part)
             self._part = part
-            if self.chat_id:
+            if self.chat_id or self.project_id:
                 await self._open_call(part)
             else:
                 part.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
@@ -252,7 +258,7 @@ class MultipartBridge:
         if self._part is not None:
             part, self._part = self._part, None
             await self._end_file(part)
-        elif self._field_name == "chat_id":
+        elif self._field_name == "chat_id" and not self.project_id:
             self.chat_id = self._field_value.decode("utf-8", errors="replace").strip()
             if self.chat_id:
                 await self._forward_staged()
@@ -262,7 +268,9 @@ class MultipartBridge:
 
     async def _open_call(self, part: FilePart) -> None:
         part.call = self.caller.client_stream(self.caller.clients.uploads.UploadFile, timeout=self.limits.deadline)
-        header = upload_pb2.UploadHeader(chat_id=self.chat_id, filename=part.filename, declared_type=part.declared_type)
+        header = upload_pb2.UploadHeader(
+            chat_id=self.chat_id, project_id=self.project_id, filename=part.filename, declared_type=part.declared_type
+        )
         await self._send(part, upload_pb2.UploadFileRequest(header=header))
 
     async def _send(self, part: FilePart, message: upload_pb2.UploadFileRequest) -> None:
@@ -376,9 +384,15 @@ class MultipartBridge:
         for _, upload in results:
             if upload is None:
                 continue
-            request = upload_pb2.DeleteUploadRequest(upload_id=upload.id)
             try:
-                await self.caller.unary(self.caller.clients.uploads.DeleteUpload, request)
+                if self.project_id:
+                    document = upload_pb2.DeleteProjectDocumentRequest(
+                        project_id=self.project_id, document_id=upload.id
+                    )
+                    await self.caller.unary(self.caller.clients.uploads.DeleteProjectDocument, document)
+                else:
+                    request = upload_pb2.DeleteUploadRequest(upload_id=upload.id)
+                    await self.caller.unary(self.caller.clients.uploads.DeleteUpload, request)
             except ApiError as err:
                 log.warning("could not roll back upload %s of a failed request: %s", upload.id, err.detail)
 
@@ -387,7 +401,7 @@ class MultipartBridge:
         for part, _ in results:
             if part.error is not None and part.error.code in REQUEST_LEVEL:
                 self.failure = self.failure or part.error
-        if self.failure is None and not self.chat_id:
+        if self.failure is None and not self.chat_id and not self.project_id:
             self.failure = ApiError("MISSING_CHAT_ID", "chat_id is required: create a chat with POST /v1/chats/create")
         if self.failure is None and not self.files:
             self.failure = ApiError("INVALID_REQUEST", "files: at least one file is required")

@@ -10,6 +10,8 @@ from services.common.settings import ServiceSettings
 class GatewaySettings(ServiceSettings):
     host: str = Field(default="127.0.0.1", alias="GATEWAY_HOST")
     port: int = Field(default=8000, alias="GATEWAY_PORT")
+    # Processes serving the port (uvicorn workers); their metrics are summed at /metrics.
+    workers: int = Field(default=1, ge=1, alias="GATEWAY_WORKERS")
     chat_target: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_TARGET")
     upload_target: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_TARGET")
     # Deadline for unary gRPC calls; streaming turns get their own, longer one.

@@ -8,7 +8,17 @@ from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2
 from services.gateway.http_json import parse, required_strings
 
-_SEND_FIELDS = ("chat_id", "message", "integration_id", "title", "model", "upload_ids", "saved_query_id", "parameters")
+_SEND_FIELDS = (
+    "chat_id",
+    "message",
+    "integration_id",
+    "title",
+    "model",
+    "upload_ids",
+    "saved_query_id",
+    "parameters",
+    "include_tool_events",
+)
 _EDIT_FIELDS = ("content", "integration_id", "model", "include_tool_events")
 
 

@@ -7,6 +7,8 @@ first event keep their HTTP status; later failures arrive as a final `error` eve
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any, Protocol, cast
 
@@ -14,9 +16,12 @@ import grpc
 
 from services.common.errors import CODES, ApiError, from_rpc_error
 from services.common.gen.trellis.v1 import turn_pb2
+from services.common.observability.context import request_started
+from services.common.observability.metrics import GATEWAY_FIRST_EVENT
 from services.common.turn_json import event_json
 
 Event = tuple[str, dict[str, Any]]
+log = logging.getLogger(__name__)
 
 
 class TurnResponse(Protocol):
@@ -82,7 +87,13 @@ class TurnStream:
             except grpc.aio.AioRpcError as err:
                 if err.code() == grpc.StatusCode.CANCELLED and self._call.cancelled():
                     return
-                yield "error", error_payload(from_rpc_error(err))
+                failure = from_rpc_error(err)
+                log.warning(
+                    "turn failed after its first event: %s",
+                    failure.code,
+                    extra={"debug_id": failure.debug_id, "code": failure.code, "cause": failure.detail},
+                )
+                yield "error", error_payload(failure)
                 return
             if response is None:
                 return
@@ -90,6 +101,13 @@ class TurnStream:
 
     def cancel(self) -> None:
         self._call.cancel()
+
+
+def first_event_ready(transport: str) -> None:
+    """Record how long the turn's request waited for its first event (from the request's arrival)."""
+    started = request_started()
+    if started is not None:
+        GATEWAY_FIRST_EVENT.labels(transport).observe(time.perf_counter() - started)
 
 
 async def with_keepalive(events: AsyncIterator[Event], period: float) -> AsyncIterator[Event | None]:

@@ -4,6 +4,11 @@
 a wrong file is refused before anything is sent to storage. The structure of the whole file is
 checked afterwards by `services.upload.parsers` (an XLSX is a zip whose `[Content_Types].xml`
 declares a spreadsheetml workbook; a CSV keeps one column count to its last row).
+
+A project's documents (`sniff_document`) may also be UTF-8 text that is not a table: plain text,
+or Markdown when declared or named so. Between a table and text, which are both text, the name and
+the declaration decide (`notes.txt` stays text even with commas on every line); the content still
+has to be UTF-8 text.
 """
 
 from __future__ import annotations
@@ -19,9 +24,29 @@ CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG = "image/png"
 JPEG = "image/jpeg"
+TEXT = "text/plain"
+MARKDOWN = "text/markdown"
 ALLOWED = (PDF, CSV, XLSX, PNG, JPEG)
-UPLOAD_TYPE = {PDF: "document", CSV: "document", XLSX: "document", PNG: "image", JPEG: "image"}
-NAMES = {PDF: "a PDF", CSV: "a CSV file", XLSX: "an XLSX workbook", PNG: "a PNG image", JPEG: "a JPEG image"}
+UPLOAD_TYPE = {
+    PDF: "document",
+    CSV: "document",
+    XLSX: "document",
+    TEXT: "document",
+    MARKDOWN: "document",
+    PNG: "image",
+    JPEG: "image",
+}
+NAMES = {
+    PDF: "a PDF",
+    CSV: "a CSV file",
+    XLSX: "an XLSX workbook",
+    PNG: "a PNG image",
+    JPEG: "a JPEG image",
+    TEXT: "plain text",
+    MARKDOWN: "Markdown text",
+}
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt", ".text", *MARKDOWN_SUFFIXES)
 
 # Bytes looked at before anything is stored. Enough for a few CSV lines; magic numbers need far less.
 SNIFF_BYTES = 64 * 1024
@@ -47,22 +72,25 @@ COMPATIBLE = {
     XLSX: {XLSX, "application/zip", "application/x-zip-compressed", "application/vnd.ms-excel"},
     PNG: {PNG, "image/x-png"},
     JPEG: {JPEG, "image/jpg", "image/pjpeg"},
+    TEXT: {TEXT},
+    MARKDOWN: {MARKDOWN, "text/x-markdown", TEXT},
 }
-_KNOWN_DECLARATIONS = set().union(*COMPATIBLE.values())
+_KNOWN_DECLARATIONS = set().union(*(COMPATIBLE[t] for t in ALLOWED))
+_DOCUMENT_DECLARATIONS = set().union(*COMPATIBLE.values())
 
 
 def normalise_declared(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
-def check_declared(declared: str) -> None:
-    """Refuse at once a specific declaration no allowed type could satisfy (e.g. application/json)."""
+def check_declared(declared: str, *, document: bool = False) -> None:
+    """Refuse at once a specific declaration no allowed type could satisfy (e.g. application/json);
+    `document`: for a project's document, which may also be text."""
     declared = normalise_declared(declared)
-    if declared not in GENERIC_DECLARATIONS and declared not in _KNOWN_DECLARATIONS:
-        raise ApiError(
-            "UNSUPPORTED_MEDIA_TYPE",
-            f"Declared type {declared} is not accepted: upload PDF, CSV, XLSX, PNG or JPEG files",
-        )
+    known = _DOCUMENT_DECLARATIONS if document else _KNOWN_DECLARATIONS
+    if declared not in GENERIC_DECLARATIONS and declared not in known:
+        kinds = "PDF, CSV, XLSX, text, Markdown, PNG or JPEG" if document else "PDF, CSV, XLSX, PNG or JPEG"
+        raise ApiError("UNSUPPORTED_MEDIA_TYPE", f"Declared type {declared} is not accepted: upload {kinds} files")
 
 
 def check_agrees(detected: str, declared: str) -> None:
@@ -97,6 +125,27 @@ def sniff(prefix: bytes, *, complete: bool) -> str:
         "UNSUPPORTED_MEDIA_TYPE",
         "The file's content is not PDF, CSV (UTF-8 delimited text), XLSX, PNG or JPEG",
     )
+
+
+def sniff_document(prefix: bytes, *, complete: bool, declared: str, filename: str) -> str:
+    """A project document's type: one a chat upload may have, or UTF-8 text (plain or Markdown)."""
+    declared = normalise_declared(declared)
+    name = filename.lower()
+    markdown = declared in ("text/markdown", "text/x-markdown") or name.endswith(MARKDOWN_SUFFIXES)
+    text_type = MARKDOWN if markdown else TEXT
+    try:
+        detected = sniff(prefix, complete=complete)
+    except ApiError as err:
+        if err.code != "UNSUPPORTED_MEDIA_TYPE":
+            raise
+        if _decode_prefix(prefix, complete=complete) is None:
+            raise ApiError(
+                "UNSUPPORTED_MEDIA_TYPE", "The file's content is not PDF, CSV, XLSX, UTF-8 text, PNG or JPEG"
+            ) from None
+        return text_type
+    named_text = markdown or (name.endswith(TEXT_SUFFIXES) and declared not in COMPATIBLE[CSV] - {TEXT})
+    # Named or declared as text: delimited-looking lines stay prose (magic numbers still win).
+    return text_type if detected == CSV and named_text else detected
 
 
 def _decode_prefix(prefix: bytes, *, complete: bool) -> str | None:

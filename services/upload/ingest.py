@@ -62,12 +62,19 @@ def too_large(filename: str, max_bytes: int) -> ApiError:
 
 @dataclass(frozen=True)
 class FileHeader:
-    """An UploadFile header once checked: the caller's chat, a safe filename."""
+    """An UploadFile header once checked: the caller's chat (or a project the caller may change), a
+    safe filename."""
 
-    chat_id: str
+    chat_id: str  # "" for a project's document
     filename: str
     declared_type: str
     size: int  # as announced; 0 when unknown
+    project_id: str = ""  # set for a project's document
+
+    @property
+    def folder(self) -> str:
+        """Where the object goes under the organization's prefix."""
+        return f"projects/{self.project_id}" if self.project_id else self.chat_id
 
 
 async def read_header(
@@ -78,11 +85,16 @@ async def read_header(
         raise ApiError("INVALID_REQUEST", "UploadFile must start with a header message")
     header = first.header
     filename = clean_filename(header.filename)
-    chat_id = await chats.owned_chat_id(header.chat_id)
-    ct.check_declared(header.declared_type)
+    if header.project_id and not header.chat_id:  # a project's document (admins only)
+        chat_id, project_id = "", await chats.changeable_project_id(header.project_id)
+    else:
+        chat_id, project_id = await chats.owned_chat_id(header.chat_id), ""
+        if header.project_id:
+            raise ApiError("INVALID_REQUEST", "Set chat_id or project_id, not both")
+    ct.check_declared(header.declared_type, document=bool(project_id))
     if header.size > max_bytes:
         raise too_large(filename, max_bytes)
-    return FileHeader(chat_id, filename, header.declared_type, header.size)
+    return FileHeader(chat_id, filename, header.declared_type, header.size, project_id)
 
 
 async def chunks(stream: AsyncIterator[upload_pb2.UploadFileRequest]) -> AsyncIterator[bytes]:
@@ -96,7 +108,10 @@ async def chunks(stream: AsyncIterator[upload_pb2.UploadFileRequest]) -> AsyncIt
 def detect_type(head: bytes, header: FileHeader, *, complete: bool) -> str:
     """The type the first bytes show, which a specific declared type must agree with."""
     try:
-        mime = ct.sniff(head, complete=complete)
+        if header.project_id:  # a document may also be text
+            mime = ct.sniff_document(head, complete=complete, declared=header.declared_type, filename=header.filename)
+        else:
+            mime = ct.sniff(head, complete=complete)
         ct.check_agrees(mime, header.declared_type)
     except ApiError as err:
         err.detail = f"{header.filename}: {err.detail}"
@@ -203,6 +218,7 @@ class Attempt:
             organization_id=self.who.organization_id,
             member_id=self.who.member_id,
             chat_id=self.header.chat_id,
+            project_id=self.header.project_id or None,
             filename=self.header.filename,
             mime_type=mime,
             upload_type=ct.UPLOAD_TYPE[mime],
@@ -256,7 +272,7 @@ class Ingest:
         upload_id = new_id()
         staged = self.tmp_dir / f"{upload_id}.part"
         tee = await run_sync(_open_staged, staged)
-        key = f"{who.organization_id}/{header.chat_id}/{upload_id}"
+        key = f"{who.organization_id}/{header.folder}/{upload_id}"
         transfer = Transfer(self.storage, key, header, tee, self.max_file_bytes)
         attempt = Attempt(who, upload_id, header, started, transfer)
         try:

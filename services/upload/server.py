@@ -8,7 +8,7 @@ import ctypes
 import grpc
 
 from services.common.database import make_engine, migrate, run_sync, wait_for_schema
-from services.common.gen.trellis.v1 import auth_pb2_grpc, chat_pb2_grpc, upload_pb2, upload_pb2_grpc
+from services.common.gen.trellis.v1 import auth_pb2_grpc, upload_pb2, upload_pb2_grpc
 from services.common.grpc_server import configure_logging, serve
 from services.common.token_checks import CachedTokenCheck
 from services.upload.api.upload import UploadInternalServicer, UploadServicer
@@ -39,7 +39,7 @@ def release_large_buffers() -> None:
 async def main() -> None:
     release_large_buffers()
     settings = UploadSettings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, "upload", settings.log_format)
     url = settings.resolved_database_url()
     if settings.migrate_on_start:
         migrate(url, MIGRATIONS, VERSION_TABLE)
@@ -75,11 +75,11 @@ async def main() -> None:
     )
 
     def register(server: grpc.aio.Server) -> list[str]:
-        chats = ChatAccess(chat_pb2_grpc.ChatServiceStub(chat_channel), settings.rpc_deadline)
+        chats = ChatAccess(chat_channel, settings.rpc_deadline)
         ingest = Ingest(store, storage, chats, settings.max_file_bytes, tmp_dir, captioner)
         upload_pb2_grpc.add_UploadServiceServicer_to_server(UploadServicer(store, storage, chats, ingest), server)
         upload_pb2_grpc.add_UploadInternalServiceServicer_to_server(
-            UploadInternalServicer(store, storage, tmp_dir), server
+            UploadInternalServicer(store, storage, chats, tmp_dir), server
         )
         services = upload_pb2.DESCRIPTOR.services_by_name
         return [services["UploadService"].full_name, services["UploadInternalService"].full_name]
@@ -96,6 +96,7 @@ async def main() -> None:
         public_methods=set(),
         shutdown_grace=settings.shutdown_grace,
         on_shutdown=close,
+        metrics_address=(settings.metrics_host, settings.metrics_port),
         token_check=CachedTokenCheck(
             TokenLiveness(auth_pb2_grpc.AuthServiceStub(chat_channel), settings.rpc_deadline), settings.token_check_ttl
         ),

@@ -51,3 +51,19 @@ def test_admin_tool_refuses_bad_input_with_a_clear_error(tmp_path) -> None:
     assert own.returncode == 1
     weird = _admin(tmp_path, "create-integration", "--org", org, "--name", "x", "--url", "oracle://db/x")
     assert weird.returncode == 1 and "unsupported" in weird.stderr
+
+
+def test_admin_tool_manages_projects(tmp_path) -> None:
+    org = _admin(tmp_path, "create-org", "--name", "Acme").stdout.strip()
+    created = _admin(tmp_path, "create-project", "--org", org, "--name", "Handbook", "--tags", "hr, policy,hr")
+    assert created.returncode == 0, created.stderr
+    project = created.stdout.strip()
+    listed = _admin(tmp_path, "list-projects", "--org", org).stdout
+    assert listed.strip() == f"{project} Handbook tags=hr,policy"
+    updated = _admin(tmp_path, "update-project", "--org", org, "--id", project, "--name", "Handbook 2026", "--tags", "")
+    assert updated.stdout.strip() == f"{project} Handbook 2026 tags=-"
+    blank = _admin(tmp_path, "create-project", "--org", org, "--name", " ")
+    assert blank.returncode == 1 and "name" in blank.stderr
+    other = _admin(tmp_path, "create-org", "--name", "Other").stdout.strip()
+    foreign = _admin(tmp_path, "update-project", "--org", other, "--id", project, "--name", "x")
+    assert foreign.returncode == 1 and "Project not found" in foreign.stderr

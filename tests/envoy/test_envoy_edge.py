@@ -16,7 +16,14 @@ import jwt
 import pytest
 
 from services.common.errors import CODES, HTTP_FROM_GRPC
-from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc, upload_pb2, upload_pb2_grpc
+from services.common.gen.trellis.v1 import (
+    chat_pb2,
+    chat_pb2_grpc,
+    project_pb2,
+    project_pb2_grpc,
+    upload_pb2,
+    upload_pb2_grpc,
+)
 from tests.helpers import add_integration, bearer, bearer_metadata, create_chat, make_admin, post_files
 from tests.turn_clients import parse_sse, ws_turn
 
@@ -218,7 +225,7 @@ def test_websocket_and_multipart_uploads_go_through_envoy_to_the_gateway(stack, 
     assert httpx.get(f"{envoy.url}/healthz").json() == httpx.get(f"{stack.gateway_url}/healthz").json()
 
 
-def test_envoy_never_exposes_the_internal_upload_service(stack, org, envoy) -> None:
+def test_envoy_never_exposes_the_internal_services(stack, org, envoy) -> None:
     token = org.token("internal@example.com")
     as_http = httpx.post(
         f"{envoy.url}/trellis.v1.UploadInternalService/GetUploads", headers=bearer(token), json={"upload_ids": []}
@@ -231,11 +238,21 @@ def test_envoy_never_exposes_the_internal_upload_service(stack, org, envoy) -> N
                 request, metadata=bearer_metadata(token), timeout=10
             )
         assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        with pytest.raises(grpc.RpcError) as refused:  # the Upload service's question to the Chat service
+            check = project_pb2.CheckProjectChangeRequest(project_id=MISSING_CHAT)
+            project_pb2_grpc.ProjectInternalServiceStub(channel).CheckProjectChange(
+                check, metadata=bearer_metadata(token), timeout=10
+            )
+        assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
         # The public services pass as native gRPC.
         listed = chat_pb2_grpc.ChatServiceStub(channel).ListChats(
             chat_pb2.ListChatsRequest(), metadata=bearer_metadata(token), timeout=10
         )
         assert listed.total == 0
+        projects = project_pb2_grpc.ProjectServiceStub(channel).ListProjects(
+            project_pb2.ListProjectsRequest(), metadata=bearer_metadata(token), timeout=10
+        )
+        assert projects.total == 0
     with grpc.insecure_channel(stack.upload_target) as channel:  # the service itself does serve it
         direct = upload_pb2_grpc.UploadInternalServiceStub(channel).GetUploads(
             request, metadata=bearer_metadata(token), timeout=10
@@ -243,7 +260,9 @@ def test_envoy_never_exposes_the_internal_upload_service(stack, org, envoy) -> N
         assert list(direct.uploads) == []
 
 
-@pytest.mark.parametrize("path", ["/v1/nothing-here", "/v1/projects", "/trellis.v1.ProjectService/ListProjects"])
+@pytest.mark.parametrize(
+    "path", ["/v1/nothing-here", "/v1/projectz", "/trellis.v1.ProjectInternalService/CheckProjectChange"]
+)
 def test_unknown_paths_are_404_with_a_status_body(org, envoy, path) -> None:
     resp = httpx.get(f"{envoy.url}{path}", headers=bearer(org.token()))
     assert resp.status_code == 404

@@ -1,4 +1,5 @@
-"""Every REST route but /healthz, /v1/authenticate and the web console refuses a request without a valid token."""
+"""Every REST route but /healthz, /metrics, /openapi.json, /v1/authenticate and the web console refuses a request
+without a valid token."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from starlette.routing import Route
 from services.gateway.app import create_app
 from tests.helpers import assert_error
 
-PUBLIC = {"/healthz", "/v1/authenticate", "/"}  # "/" redirects to the web console's static files (/console/)
+# "/" redirects to the web console's static files (/console/); /metrics and /openapi.json are for operators and
+# client generators (tests/observability).
+PUBLIC = {"/healthz", "/v1/authenticate", "/", "/metrics", "/openapi.json"}
 
 
 def test_every_route_refuses_missing_and_forged_tokens(stack) -> None:
@@ -35,6 +38,9 @@ def test_every_route_refuses_missing_and_forged_tokens(stack) -> None:
                         "rule_id",
                         "integration_id",
                         "project_id",
+                        "document_id",
+                        "folder_id",  # Open WebUI's folders and shares (docs/openwebui.md)
+                        "share_id",
                     )
                 }
             )

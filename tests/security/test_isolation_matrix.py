@@ -26,6 +26,7 @@ from services.common.gen.trellis.v1 import (
     integration_pb2,
     memory_pb2,
     organization_rule_pb2,
+    project_pb2,
     saved_query_pb2,
     upload_pb2,
 )
@@ -37,8 +38,9 @@ from tests.turn_clients import sse_turn
 pytestmark = pytest.mark.storage
 
 # Kinds of id, and whether another member of the same organization must be kept out too.
-MEMBER_SCOPED = {"chat", "message", "upload", "memory"}
-ORG_SCOPED = {"integration", "query", "rule", "member"}
+MEMBER_SCOPED = {"chat", "message", "upload", "memory", "folder"}
+# A share (Open WebUI's snapshot of a chat) is readable within its organization by design.
+ORG_SCOPED = {"integration", "query", "rule", "member", "share", "project", "document"}
 PARAM_KIND = {
     "chat_id": "chat",
     "message_id": "message",
@@ -49,9 +51,15 @@ PARAM_KIND = {
     "rule_id": "rule",
     "integration_id": "integration",
     "member_id": "member",
+    "folder_id": "folder",
+    "share_id": "share",
+    "project_id": "project",
+    "document_id": "document",
 }
 # Routes only an admin may call: a member gets 403 (or 404) there, never a 2xx.
-ADMIN_ROUTES = re.compile(r"^(POST|PATCH|DELETE) /v1/(integrations|queries)|^\w+ /v1/(organization-rules|admin/)")
+ADMIN_ROUTES = re.compile(
+    r"^(POST|PATCH|DELETE) /v1/(integrations|queries|projects)|^\w+ /v1/(organization-rules|admin/)"
+)
 # JSON bodies (or query strings) of routes that take one, aimed at the victim `v`.
 BODIES: dict[str, Callable[[Principal], dict[str, Any]]] = {
     "POST /v1/chats": lambda v: {"json": {"chat_id": v.ids["chat"], "message": "how many orders are there"}},
@@ -72,7 +80,44 @@ BODIES: dict[str, Callable[[Principal], dict[str, Any]]] = {
     "POST /v1/admin/user-memories": lambda v: {"json": {"member_id": v.ids["member"], "content": "planted"}},
     "PATCH /v1/admin/user-memories/{memory_id}": lambda v: {"json": {"member_id": v.ids["member"], "content": "x"}},
     "DELETE /v1/admin/user-memories/{memory_id}": lambda v: {"params": {"member_id": v.ids["member"]}},
+    "PATCH /v1/projects/{project_id}": lambda v: {"json": {"name": "taken over"}},
+    "POST /v1/projects/{project_id}/documents": lambda v: {"files": [("files", ("x.csv", b"a,b\n1,2\n"))]},
 }
+# Open WebUI's routes (docs/openwebui.md), served under /api/v1 and again under /api.
+WEBUI_BODIES: dict[str, dict[str, Any]] = {
+    "POST /chats/{chat_id}": {"chat": {"title": "taken over"}},
+    "POST /chats/{chat_id}/messages/{message_id}": {"content": "taken over"},
+    "POST /chats/{chat_id}/folder": {"folder_id": None},
+    "POST /chats/{chat_id}/tags": {"name": "planted"},
+    "DELETE /chats/{chat_id}/tags": {"name": "planted"},
+    "POST /chats/{chat_id}/pin": {},
+    "POST /chats/{chat_id}/archive": {},
+    "POST /chats/{chat_id}/share": {},
+    "POST /chats/{chat_id}/clone": {},
+    "POST /chats/{chat_id}/fork": {},
+    "POST /chats/{share_id}/clone/shared": {},
+    "POST /folders/{folder_id}/update": {"name": "taken over"},
+    "POST /folders/{folder_id}/update/parent": {"parent_id": None},
+    "POST /folders/{folder_id}/update/expanded": {"is_expanded": True},
+}
+WEBUI_OWN_SCOPE = {
+    "POST /chats/new",
+    "POST /chats/import",
+    "DELETE /chats/",
+    "DELETE /chats",
+    "POST /chats/archive/all",
+    "POST /chats/unarchive/all",
+    "POST /chats/tags",
+    "DELETE /chats/share/all",
+    "POST /folders/",
+    "POST /folders",
+    "POST /auths/api_key",
+    "DELETE /auths/api_key",
+}
+for _prefix in ("/api/v1", "/api"):
+    for _key, _body in WEBUI_BODIES.items():
+        _method, _path = _key.split(" ")
+        BODIES[f"{_method} {_prefix}{_path}"] = lambda v, body=_body: {"json": body}
 # Valid values for the other string fields of a request, so that only its ids are wrong.
 SAMPLE_STRINGS = {
     "message": "how many orders",
@@ -92,7 +137,9 @@ OWN_SCOPE = {
     "POST /v1/integrations",
     "POST /v1/user-memories",
     "POST /v1/organization-rules",
+    "POST /v1/projects",
     "GET /healthz",
+    *(f"{k.split(' ')[0]} {prefix}{k.split(' ')[1]}" for prefix in ("/api/v1", "/api") for k in WEBUI_OWN_SCOPE),
 }
 
 
@@ -121,6 +168,8 @@ def _owned_resources(stack: Stack, who: Principal, integration: str) -> None:
         assert stored.status_code == 200, stored.text
         who.ids["upload"] = stored.json()["uploads"][0]["id"]
         who.ids["memory"] = http.post("/v1/user-memories", json={"content": f"memory of {who.email}"}).json()["id"]
+        who.ids["folder"] = http.post("/api/v1/folders/", json={"name": f"folder of {who.email}"}).json()["id"]
+        who.ids["share"] = http.post(f"/api/v1/chats/{chat['id']}/share").json()["share_id"]
         who.ids["member"] = chat["member_id"]
 
 
@@ -139,8 +188,13 @@ def world(stack: Stack) -> Iterator[list[Principal]]:
         with httpx.Client(base_url=stack.gateway_url, headers=admin.headers, timeout=30) as http:
             query = http.post("/v1/queries", json={"title": "Orders", "prompt": "how many orders"}).json()["id"]
             rule = http.post("/v1/organization-rules", json={"content": f"rule of {name}"}).json()["id"]
+            project = http.post("/v1/projects", json={"name": f"project of {name}"}).json()["id"]
+            stored = http.post(
+                f"/v1/projects/{project}/documents", files=[("files", ("notes.csv", b"region,units\nNorth,3\n"))]
+            )
+            document = stored.json()["documents"][0]["id"]
         for who in (admin, member):
-            who.ids.update(integration=integration, query=query, rule=rule)
+            who.ids.update(integration=integration, query=query, rule=rule, project=project, document=document)
         principals += [admin, member]
     yield principals
 
@@ -229,7 +283,7 @@ def test_no_listing_shows_another_principals_resources(stack: Stack, world: list
 
 def test_every_rpc_refuses_every_other_principals_ids(stack: Stack, world: list[Principal]) -> None:
     """Each RPC of the Chat and Upload services whose request names a resource, called over gRPC."""
-    files = [chat_pb2, integration_pb2, memory_pb2, organization_rule_pb2, saved_query_pb2, upload_pb2]
+    files = [chat_pb2, integration_pb2, memory_pb2, organization_rule_pb2, project_pb2, saved_query_pb2, upload_pb2]
     attacked = 0
     for module in files:
         for service in module.DESCRIPTOR.services_by_name.values():
@@ -331,3 +385,7 @@ def _everything_still_there(stack: Stack, world: list[Principal]) -> None:
             assert [u["id"] for u in uploads] == [who.ids["upload"]]
             memories = http.get("/v1/user-memories").json()["user_memories"]
             assert [m["content"] for m in memories] == [f"memory of {who.email}"]
+            project = http.get(f"/v1/projects/{who.ids['project']}").json()
+            assert project["name"].startswith("project of ")
+            documents = http.get(f"/v1/projects/{who.ids['project']}/documents").json()["documents"]
+            assert [d["id"] for d in documents] == [who.ids["document"]]

@@ -10,10 +10,15 @@ import zlib
 def pdf_bytes(lines: list[str] | None = None, *, pages: int = 1) -> bytes:
     """A valid PDF whose pages show `lines` in Helvetica (text pypdf can extract)."""
     lines = lines or ["Quarterly report", "Revenue grew in the North region"]
+    return pdf_pages([[*lines, f"Page {number + 1}"] for number in range(pages)])
+
+
+def pdf_pages(pages: list[list[str]]) -> bytes:
+    """A valid PDF with one page per item, each showing its lines in Helvetica."""
     streams = []
-    for number in range(pages):
+    for lines in pages:
         text = ["BT /F1 12 Tf 72 720 Td 14 TL"]
-        for line in [*lines, f"Page {number + 1}"]:
+        for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             text.append(f"({escaped}) Tj T*")
         text.append("ET")

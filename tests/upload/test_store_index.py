@@ -172,5 +172,5 @@ def test_get_many_keeps_order_and_drops_foreign_ids(store) -> None:
     chat = new_id()
     a, b = _add(store, chat, ["a"]), _add(store, chat, ["b"])
     foreign = _add(store, chat, ["c"], member=OTHER)
-    got = store.get_many_owned(ORG, ME, [b.id, foreign.id, "junk", a.id, b.id])
+    got = store.get_many_readable(ORG, ME, [b.id, foreign.id, "junk", a.id, b.id])
     assert [u.id for u in got] == [b.id, a.id]

@@ -14,6 +14,7 @@ from services.chat.clients.upload import UploadClient
 from services.chat.storage.chat_store import PAGE_SIZE, ChatStore, ChatView
 from services.chat.storage.integration_store import IntegrationStore
 from services.chat.storage.models import Message
+from services.chat.storage.project_store import ProjectStore
 from services.chat.turns.service import TurnService
 from services.common.auth_interceptor import current_principal
 from services.common.convert import struct, ts
@@ -21,6 +22,7 @@ from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc, upload_pb2
 from services.common.ids import canonical_uuid
+from services.common.jwt_tokens import Principal
 from services.common.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,21 @@ MAX_BULK_DELETE = 500
 
 def _default_title() -> str:
     return "Chat " + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+async def limit_chat_creation(limiter: RateLimiter, who: Principal, per_minute: int) -> None:
+    """RATE_LIMIT past `per_minute` new chats per token (Trellis and Open WebUI chats alike)."""
+    wait = await limiter.hit(f"create_chat:{who.jti}", per_minute, 60)
+    if wait is not None:
+        raise ApiError("RATE_LIMIT", f"Chat creation is limited to {per_minute} per minute", retry_after=wait)
+
+
+async def drop_uploads(uploads: UploadClient, who: Principal, chat_ids: list[str]) -> None:
+    """A deleted chat's files go too; the chat is gone already, so a failure is only logged."""
+    try:
+        await uploads.delete_for_chats(who, [canonical_uuid(c) or c for c in chat_ids])
+    except ApiError as err:
+        log.warning("uploads of deleted chats %s remain: %s", chat_ids, err.detail)
 
 
 def _clean_title(title: str, *, required: bool) -> str:
@@ -68,11 +85,13 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
         turns: TurnService,
         uploads: UploadClient,
         *,
+        projects: ProjectStore,
         open_chat_cap: int,
         create_per_minute: int,
     ) -> None:
         self._chats = chats
         self._integrations = integrations
+        self._projects = projects
         self._turns = turns
         self._uploads = uploads
         self._limiter = limiter
@@ -83,18 +102,20 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
         self, request: chat_pb2.CreateChatRequest, context: grpc.aio.ServicerContext
     ) -> chat_pb2.CreateChatResponse:
         who = current_principal()
-        wait = await self._limiter.hit(f"create_chat:{who.jti}", self._create_per_minute, 60)
-        if wait is not None:
-            raise ApiError(
-                "RATE_LIMIT", f"Chat creation is limited to {self._create_per_minute} per minute", retry_after=wait
-            )
+        await limit_chat_creation(self._limiter, who, self._create_per_minute)
         title = _clean_title(request.title, required=False) or _default_title()
-        integration_id = None
+        integration_id = project_id = None
         if request.integration_id:
             integration = await run_sync(self._integrations.get, who.organization_id, request.integration_id)
             integration_id = integration.id
+        if request.project_id:
+            project_id = (await run_sync(self._projects.get, who.organization_id, request.project_id)).id
+        if integration_id and project_id:
+            raise ApiError("INVALID_REQUEST", "integration_id, project_id: a chat has one data source, give one")
         chat = await run_sync(
-            self._chats.create_chat, who.organization_id, who.member_id, title, integration_id, self._cap
+            lambda: self._chats.create_chat(
+                who.organization_id, who.member_id, title, integration_id, self._cap, project_id=project_id
+            )
         )
         return chat_pb2.CreateChatResponse(
             id=chat.id,
@@ -103,6 +124,7 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             title=chat.title,
             created_at=ts(chat.created_at),
             integration_id=chat.integration_id,
+            project_id=chat.project_id,
         )
 
     async def ListChats(  # noqa: N802
@@ -144,14 +166,11 @@ class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
             timestamp=ts(chat.last_activity_at),
             integration_id=chat.integration_id,
             metadata=chat_pb2.ChatSummaryMetadata(source_type=chat.source_type),
+            project_id=chat.project_id,
         )
 
     async def _drop_uploads(self, chat_ids: list[str]) -> None:
-        """A deleted chat's files go too; the chat is gone already, so a failure is only logged."""
-        try:
-            await self._uploads.delete_for_chats(current_principal(), [canonical_uuid(c) or c for c in chat_ids])
-        except ApiError as err:
-            log.warning("uploads of deleted chats %s remain: %s", chat_ids, err.detail)
+        await drop_uploads(self._uploads, current_principal(), chat_ids)
 
     async def _fresh_uploads(self, messages: list[Message]) -> dict[str, upload_pb2.Upload]:
         ids = [u["id"] for m in messages for u in m.meta.get("uploads") or []]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 
 from services.chat.api.access import require_admin
-from services.chat.api.validation import text_field
+from services.chat.api.validation import string_list, text_field
 from services.chat.sql.parameters import compile_template, extract_parameters
 from services.chat.sql.safety import MAX_SQL_CHARS, check_read_only
 from services.chat.storage.organization_store import OrganizationStore
@@ -28,12 +28,7 @@ SAVE_DIALECTS = ("sqlite", "postgres", "mysql", "duckdb")
 
 
 def _keywords(values: list[str]) -> list[str]:
-    cleaned = [v.strip() for v in values]
-    if any(not v or len(v) > MAX_KEYWORD for v in cleaned):
-        raise ApiError("INVALID_REQUEST", f"keywords: each must be non-empty and at most {MAX_KEYWORD} characters")
-    if len(cleaned) > MAX_KEYWORDS:
-        raise ApiError("INVALID_REQUEST", f"keywords: at most {MAX_KEYWORDS}")
-    return list(dict.fromkeys(cleaned))
+    return string_list("keywords", values, most=MAX_KEYWORDS, longest=MAX_KEYWORD)
 
 
 def _sql(value: str | None) -> str | None:

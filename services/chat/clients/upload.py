@@ -10,6 +10,7 @@ import grpc
 from services.common.errors import ApiError, from_rpc_error
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
 from services.common.jwt_tokens import Principal
+from services.common.observability.context import with_debug_id
 
 R = TypeVar("R")
 MAX_UPLOADS_PER_MESSAGE = 20
@@ -35,7 +36,9 @@ class UploadClient:
 
     async def _call(self, who: Principal, method: Callable[..., Awaitable[R]], request: Any) -> R:
         try:
-            return await method(request, metadata=[("authorization", f"Bearer {who.token}")], timeout=self._deadline)
+            return await method(
+                request, metadata=with_debug_id([("authorization", f"Bearer {who.token}")]), timeout=self._deadline
+            )
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
 
@@ -78,7 +81,7 @@ class UploadClient:
     ) -> AsyncIterator[upload_pb2.ReadUploadTableResponse]:
         call = self._stub.ReadUploadTable(
             upload_pb2.ReadUploadTableRequest(upload_id=upload_id, max_rows=max_rows),
-            metadata=[("authorization", f"Bearer {who.token}")],
+            metadata=with_debug_id([("authorization", f"Bearer {who.token}")]),
             timeout=self._deadline * 6,
         )
         try:
@@ -90,6 +93,17 @@ class UploadClient:
     async def delete_for_chats(self, who: Principal, chat_ids: list[str]) -> int:
         request = upload_pb2.DeleteChatUploadsRequest(chat_ids=chat_ids)
         return (await self._call(who, self._stub.DeleteChatUploads, request)).deleted_count
+
+    async def project_passages(
+        self, who: Principal, project_id: str, query: str, limit: int = 8
+    ) -> list[upload_pb2.UploadChunk]:
+        """The chunks of a project's documents best matching `query`, best first."""
+        request = upload_pb2.SearchProjectDocumentsRequest(project_id=project_id, query=query, limit=limit)
+        return list((await self._call(who, self._stub.SearchProjectDocuments, request)).chunks)
+
+    async def delete_project_documents(self, who: Principal, project_id: str) -> int:
+        request = upload_pb2.DeleteProjectDocumentsRequest(project_id=project_id)
+        return (await self._call(who, self._stub.DeleteProjectDocuments, request)).deleted_count
 
     async def close(self) -> None:
         await self._channel.close()

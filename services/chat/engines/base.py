@@ -30,15 +30,22 @@ class TurnContext:
     memories: list[str] = field(default_factory=list)
     # The date relative dates ("last month") are counted from; None means the server's today.
     today: date | None = None
-    # Passages of the files attached to this turn most relevant to the question.
+    # Passages of the files attached to this turn, or of the chat's project's documents, most
+    # relevant to the question, best first.
     attachments: list[Attachment] = field(default_factory=list)
+    # The name of the document project the chat answers from ("" for a chat on a database).
+    project: str = ""
+    # Whether the caller wants the engine's tool traffic as Tool events.
+    include_tool_events: bool = False
 
 
 @dataclass(frozen=True)
 class Attachment:
     upload_id: str
     filename: str
+    # The passage, headed by its place in the file when it has one ("report.pdf, page 3 of 9").
     text: str
+    mime_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,15 @@ class Note:
     value: Any
 
 
-EngineEvent = Status | Delta | Viz | Note
+@dataclass(frozen=True)
+class Tool:
+    """Tool traffic (`tool_call`, `tool_result`, `tool_message`), sent only when the turn asked for it."""
+
+    kind: str
+    payload: dict[str, Any]
+
+
+EngineEvent = Status | Delta | Viz | Note | Tool
 
 
 class Engine(Protocol):

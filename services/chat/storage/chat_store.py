@@ -5,9 +5,10 @@ Every chat query filters by organization *and* member: ownership is part of the 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -24,6 +25,85 @@ PAGE_SIZE = 20
 PREVIEW_CHARS = 120
 
 
+def check_open_chat_cap(s: Session, member_id: str, cap: int, adding: int = 1) -> None:
+    """OPEN_CHAT_CAP unless the member may have `adding` more chats (every chat not deleted counts)."""
+    open_chats = s.exec(select(func.count()).select_from(Chat).where(Chat.member_id == member_id)).one()
+    if open_chats + adding > cap:
+        raise ApiError("OPEN_CHAT_CAP", f"Open chat limit of {cap} reached: delete chats before creating new ones")
+
+
+def delete_chat_rows(s: Session, chat_ids: Collection[str]) -> None:
+    """Delete these chats (already checked to be the caller's) with their messages; not committed."""
+    # Explicit message delete: SQLite FKs cascade only with the pragma on, be robust.
+    s.exec(delete(Message).where(col(Message.chat_id).in_(chat_ids)))
+    s.exec(delete(Chat).where(col(Chat.id).in_(chat_ids)))
+
+
+class TreeRow(Protocol):
+    """A message as a node of its chat's history tree (a Message, or a lighter row of one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def node_id(self) -> str | None: ...
+    @property
+    def parent_id(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=TreeRow)
+
+
+def node_of(row: TreeRow) -> str:
+    """The message's id in the history tree (a turn's message: its own id)."""
+    return row.node_id or row.id
+
+
+def branch_of(rows: Sequence[T], current: str | None) -> list[T]:
+    """The conversation shown: from the root down to the message `current` names (node id).
+
+    rows: the whole chat, oldest first. Without a pointer, or with one to a message that is gone,
+    the branch ends at the newest message.
+    """
+    by_node = {node_of(m): m for m in rows}
+    leaf = by_node.get(current) if current else None
+    if leaf is None:
+        leaf = rows[-1] if rows else None
+    branch: list[T] = []
+    seen: set[str] = set()
+    while leaf is not None and leaf.id not in seen:
+        seen.add(leaf.id)
+        branch.append(leaf)
+        leaf = by_node.get(leaf.parent_id) if leaf.parent_id else None
+    return branch[::-1]
+
+
+def subtree_of(rows: Sequence[T], root: T) -> list[T]:
+    """`root` and every message below it (rows: the whole chat)."""
+    children: dict[str, list[T]] = {}
+    for m in rows:
+        if m.parent_id:
+            children.setdefault(m.parent_id, []).append(m)
+    out, todo = [], [root]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(children.get(node_of(node), []))
+    return out
+
+
+def delete_subtree(s: Session, chat: Chat, rows: Sequence[T], root: T) -> int:
+    """Delete `root` and every message below it (rows: the whole chat), not committed; a branch
+    pointer inside the subtree moves to root's parent. Returns how many messages went."""
+    doomed = {node_of(m): m.id for m in subtree_of(rows, root)}
+    ids = list(doomed.values())
+    for start in range(0, len(ids), 500):
+        s.exec(delete(Message).where(col(Message.id).in_(ids[start : start + 500])))
+    if chat.current_message_id is None or chat.current_message_id in doomed:
+        chat.current_message_id = root.parent_id
+        s.add(chat)
+    return len(ids)
+
+
 @dataclass(frozen=True)
 class ChatView:
     chat: Chat
@@ -34,14 +114,19 @@ class ChatStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create_chat(self, org_id: str, member_id: str, title: str, integration_id: str | None, cap: int) -> Chat:
+    def create_chat(
+        self,
+        org_id: str,
+        member_id: str,
+        title: str,
+        integration_id: str | None,
+        cap: int,
+        *,
+        project_id: str | None = None,
+    ) -> Chat:
+        """A new empty chat on a database integration, or on a document project (`project_id`)."""
         with Session(self.engine, expire_on_commit=False) as s:
-            open_chats = s.exec(select(func.count()).select_from(Chat).where(Chat.member_id == member_id)).one()
-            if open_chats >= cap:
-                raise ApiError(
-                    "OPEN_CHAT_CAP",
-                    f"Open chat limit of {cap} reached: delete chats before creating new ones",
-                )
+            check_open_chat_cap(s, member_id, cap)
             now = utcnow()
             chat = Chat(
                 id=new_id(),
@@ -49,6 +134,8 @@ class ChatStore:
                 member_id=member_id,
                 title=title,
                 integration_id=integration_id,
+                project_id=project_id,
+                source_type="project" if project_id else "database",
                 created_at=now,
                 last_activity_at=now,
             )
@@ -73,9 +160,11 @@ class ChatStore:
             return chat
 
     def messages(self, chat_id: str) -> list[Message]:
+        """The chat's current branch (docs/openwebui.md: the history is a tree), oldest first."""
         with Session(self.engine, expire_on_commit=False) as s:
+            current = s.exec(select(Chat.current_message_id).where(col(Chat.id) == chat_id)).first()
             stmt = select(Message).where(Message.chat_id == chat_id).order_by(col(Message.seq))
-            return list(s.exec(stmt).all())
+            return branch_of(list(s.exec(stmt).all()), current)
 
     def _previews(self, s: Session, chat_ids: list[str]) -> dict[str, str]:
         if not chat_ids:
@@ -139,9 +228,7 @@ class ChatStore:
                 else set()
             )
             if owned:
-                # Explicit message delete: SQLite FKs cascade only with the pragma on, be robust.
-                s.exec(delete(Message).where(col(Message.chat_id).in_(owned)))
-                s.exec(delete(Chat).where(col(Chat.id).in_(owned)))
+                delete_chat_rows(s, owned)
                 s.commit()
         deleted, not_found, seen = [], [], set()
         for raw, key in wanted.items():
@@ -153,29 +240,35 @@ class ChatStore:
         return deleted, not_found
 
     def append_message(self, chat_id: str, role: str, content: str, meta: dict[str, Any] | None = None) -> Message:
-        """Append at the end of the chat (seq = last + 1) and mark the chat active.
+        """Append under the chat's current message (seq = last + 1), make it current, mark the chat active.
 
         Writers of one chat queue on its row lock (PostgreSQL); where there is none (SQLite) two may
         pick the same seq, and the loser's insert hits the unique (chat_id, seq) key, rolls back and
-        takes the next one. Either way a committed message is never lost.
+        takes the next one. Either way a committed message is never lost. The pointer and the last
+        seq are read in one statement (after the lock), so a stale pointer comes with a taken seq.
         """
+        last_seq = select(func.max(Message.seq)).where(col(Message.chat_id) == chat_id).scalar_subquery()
         for _ in range(10):
             with Session(self.engine, expire_on_commit=False) as s:
                 chat = s.exec(select(Chat).where(col(Chat.id) == chat_id).with_for_update()).first()
                 if chat is None:
                     raise ApiError("CHAT_NOT_FOUND", "Chat not found")
-                last = s.exec(select(func.max(Message.seq)).where(Message.chat_id == chat_id)).one()
+                current, last = s.exec(select(Chat.current_message_id, last_seq).where(col(Chat.id) == chat_id)).one()
                 now = utcnow()
+                msg_id = new_id()
                 msg = Message(
-                    id=new_id(),
+                    id=msg_id,
                     chat_id=chat_id,
                     seq=(last or 0) + 1,
                     role=role,
                     content=content,
                     meta=meta or {},
                     created_at=now,
+                    node_id=msg_id,
+                    parent_id=current,
                 )
                 chat.last_activity_at = now
+                chat.current_message_id = msg_id
                 s.add(msg)
                 s.add(chat)
                 try:
@@ -233,13 +326,25 @@ class ChatStore:
             return msg
 
     def delete_from(self, message: Message) -> int:
-        """Delete a message and every later message of its chat; returns how many went."""
+        """Delete a message and every message after it (its subtree); returns how many went.
+
+        A branch pointer inside the subtree moves to the message's parent.
+        """
         with Session(self.engine) as s:
-            result = s.exec(
-                delete(Message).where(col(Message.chat_id) == message.chat_id, col(Message.seq) >= message.seq)
-            )
+            chat = s.exec(select(Chat).where(col(Chat.id) == message.chat_id).with_for_update()).first()
+            if chat is None:
+                return 0
+            rows = list(s.exec(select(Message).where(col(Message.chat_id) == message.chat_id)).all())
+            count = delete_subtree(s, chat, rows, message)
             s.commit()
-            return result.rowcount or 0
+            return count
+
+    def branch_before(self, message: Message) -> None:
+        """Point the chat at the message's parent and keep every message: the next one appended
+        becomes the message's sibling, a new branch (docs/openwebui.md: an edit that loses nothing)."""
+        with Session(self.engine) as s:
+            s.exec(update(Chat).where(col(Chat.id) == message.chat_id).values(current_message_id=message.parent_id))
+            s.commit()
 
     def update_meta(self, message_id: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> Message:
         with Session(self.engine, expire_on_commit=False) as s:
@@ -270,6 +375,7 @@ class ChatStore:
                 .where(
                     Message.role == "user",
                     col(Message.created_at) < older_than,
+                    col(Message.webui_keys).is_(None),  # written by a turn, not by an Open WebUI client
                     col(after.id).is_(None) | (col(after.role) == "user"),
                 )
             )

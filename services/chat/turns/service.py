@@ -18,7 +18,19 @@ from typing import Any
 from google.protobuf import json_format
 
 from services.chat.clients.upload import UploadClient, upload_meta
-from services.chat.engines.base import Attachment, Database, Delta, Engine, EngineEvent, Note, Status, TurnContext, Viz
+from services.chat.engines.base import (
+    Attachment,
+    Database,
+    Delta,
+    Engine,
+    EngineEvent,
+    Note,
+    Status,
+    Tool,
+    TurnContext,
+    Viz,
+)
+from services.chat.engines.documents import DocumentAnswers
 from services.chat.engines.registry import EngineRegistry
 from services.chat.security.url_cipher import UrlCipher
 from services.chat.storage.chat_store import ChatStore
@@ -28,7 +40,10 @@ from services.chat.storage.models import Chat, Message
 from services.chat.storage.organization_rule_store import OrganizationRuleStore
 from services.chat.storage.saved_query_store import SavedQueryStore
 from services.chat.turns.attachment_tables import AttachmentTables
+from services.chat.turns.project_sources import ProjectSources
 from services.chat.turns.saved_query import prepare_saved_sql, saved_query_events
+from services.chat.turns.turn_metrics import TurnObserver
+from services.common.convert import struct
 from services.common.database import run_sync, utcnow
 from services.common.errors import CODES, ApiError
 from services.common.gen.trellis.v1 import chat_pb2, turn_pb2
@@ -89,6 +104,7 @@ class TurnService:
         tables: AttachmentTables,
         memories: MemoryStore,
         rules: OrganizationRuleStore,
+        projects: ProjectSources,
         query_timeout: float = 15.0,
         stream_delay: float = 0.0,
     ) -> None:
@@ -105,6 +121,8 @@ class TurnService:
         self._tables = tables
         self._memories = memories
         self._rules = rules
+        self._projects = projects
+        self._documents = DocumentAnswers(stream_delay=stream_delay)
         self._query_timeout = query_timeout
         self._stream_delay = stream_delay
 
@@ -118,6 +136,8 @@ class TurnService:
             )
 
     async def _database(self, who: Principal, chat: Chat, integration_id: str) -> Database | None:
+        if chat.project_id and integration_id:
+            raise ApiError("INVALID_REQUEST", "integration_id: a chat on a project answers from its documents")
         wanted = integration_id or chat.integration_id
         if not wanted:
             return None
@@ -145,6 +165,16 @@ class TurnService:
             memories=[m.content for m in memories],
         )
 
+    def _answer(self, engine: Engine, chat: Chat, context: TurnContext) -> AsyncIterator[EngineEvent]:
+        """The engine's answer; a chat on a project answers from its documents, with citations."""
+        return self._documents.answer(engine, context) if chat.project_id else engine.answer(context)
+
+    async def _sources(self, who: Principal, chat: Chat, context: TurnContext, include_tool_events: bool) -> None:
+        """What the turn draws on besides the database: the project's passages, the tool-event wish."""
+        context.include_tool_events = include_tool_events
+        if chat.project_id:
+            await self._projects.attach(who, chat.project_id, context)
+
     async def _attach(self, who: Principal, chat_id: str, context: TurnContext, uploads: list[dict[str, Any]]) -> None:
         """Give the engine the attached files: relevant passages, and a spreadsheet as a database."""
         ids = [u["id"] for u in uploads]
@@ -169,6 +199,7 @@ class TurnService:
         engine = self._engines.get(req.model)
         database = await self._database(who, chat, req.integration_id)
         context = await self._context(who, text, engine, database, await self._history(chat.id))
+        await self._sources(who, chat, context, req.include_tool_events)
         user_meta: dict[str, Any] = {}
         attached = await self._uploads.attachable(who, chat.id, list(req.upload_ids)) if req.upload_ids else []
         if attached:
@@ -185,11 +216,11 @@ class TurnService:
                 )
             else:  # prompt-only: the prompt goes to the engine, the message is only displayed
                 context.question = query.prompt
-                source = engine.answer(context)
+                source = self._answer(engine, chat, context)
         else:
             if values:
                 raise ApiError("INVALID_REQUEST", "parameters: only allowed with saved_query_id")
-            source = engine.answer(context)
+            source = self._answer(engine, chat, context)
         return PreparedTurn(
             who, chat, text, context, source, engine, user_meta=user_meta, upload_ids=[u.id for u in attached]
         )
@@ -205,6 +236,7 @@ class TurnService:
         database = await self._database(who, chat, req.integration_id)
         history = await self._history(chat.id, before_seq=target.seq)
         context = await self._context(who, text, engine, database, history)
+        await self._sources(who, chat, context, req.include_tool_events)
         # The new user turn keeps the files the edited one had (they are linked to its new id).
         uploads = list(target.meta.get("uploads") or [])
         upload_ids = [u["id"] for u in uploads]
@@ -215,7 +247,7 @@ class TurnService:
             chat,
             text,
             context,
-            engine.answer(context),
+            self._answer(engine, chat, context),
             engine,
             edit_of=target,
             user_meta={"uploads": uploads} if uploads else {},
@@ -231,10 +263,12 @@ class TurnService:
             await _close(turn.source)
             raise ApiError("TURN_IN_PROGRESS", "An answer is still being written in this chat: retry when it ends")
         renewal = asyncio.create_task(self._renew_claim(turn.chat.id, turn_id))
+        observer = TurnObserver(turn.engine.model_id)
         try:
-            async for event in self._events(turn):
+            async for event in self._events(turn, observer):
                 yield event
         finally:
+            observer.end()
             renewal.cancel()
             # Synchronous: on cancellation this task may not get to await anything any more.
             self._chats.release_turn(turn.chat.id, turn_id)
@@ -251,11 +285,13 @@ class TurnService:
             except Exception:  # tried again next period; the turn itself goes on
                 log.warning("could not renew the turn claim of chat %s", chat_id, exc_info=True)
 
-    async def _events(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
+    async def _events(self, turn: PreparedTurn, observer: TurnObserver) -> AsyncIterator[turn_pb2.TurnEvent]:
         if turn.edit_of is not None:
-            # Destructive by contract: later messages go before the new answer streams.
-            await run_sync(self._chats.delete_from, turn.edit_of)
+            # The edit starts a new branch: the Trellis view (the current branch) no longer shows the
+            # messages after the edited one, and Open WebUI keeps them as the previous branch.
+            await run_sync(self._chats.branch_before, turn.edit_of)
         user = await run_sync(self._chats.append_message, turn.chat.id, "user", turn.display, turn.user_meta)
+        observer.first_event()
         yield turn_pb2.TurnEvent(chat_metadata=turn_pb2.ChatMetadataEvent(id=turn.chat.id, user_message_id=user.id))
         yield turn_pb2.TurnEvent(processing=turn_pb2.ProcessingEvent(status=turn_pb2.PROCESSING_STATUS_STARTING))
 
@@ -283,23 +319,30 @@ class TurnService:
                         yield turn_pb2.TurnEvent(text_delta=turn_pb2.TextDeltaEvent(content=event.text))
                     elif isinstance(event, Note):
                         meta[event.key] = event.value
+                    elif isinstance(event, Tool):  # only when asked for, and never stored
+                        tool = turn_pb2.ToolEvent(kind=event.kind, payload=struct(event.payload))
+                        yield turn_pb2.TurnEvent(tool=tool)
             storing_answer = True  # from here a cancellation must not store a second, partial answer
             answer = await run_sync(self._chats.append_message, turn.chat.id, "assistant", "".join(parts), meta)
             finished = True
+            observer.answered(meta)
             yield turn_pb2.TurnEvent(message=turn_pb2.AssistantMessageEvent(id=answer.id, content=answer.content))
         except ApiError as err:
             finished = True
+            observer.failed(err)
             await run_sync(self._persist_partial, turn, parts, meta, error_code=err.code)
             yield _error_event(err)
         except TimeoutError:
             finished = True
             late = ApiError("INTERNAL", f"The answer took longer than {self._turn_timeout:.0f} s and was stopped")
+            observer.failed(late)
             await run_sync(self._persist_partial, turn, parts, meta, error_code=late.code)
             yield _error_event(late)
         except Exception as exc:
             finished = True
             failed = ApiError("INTERNAL", "Internal error while answering")
-            log.exception("debug_id=%s turn failed", failed.debug_id, exc_info=exc)
+            log.exception("turn failed", exc_info=exc)
+            observer.failed(failed)
             await run_sync(self._persist_partial, turn, parts, meta, error_code=failed.code)
             yield _error_event(failed)
         finally:

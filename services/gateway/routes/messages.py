@@ -16,13 +16,14 @@ from services.gateway.http_json import json_response, parse, read_json
 from services.gateway.sse import sse_response
 from services.gateway.state import state_of
 from services.gateway.turn_requests import edit_request, send_request
-from services.gateway.turn_stream import TurnCall, TurnStream
+from services.gateway.turn_stream import TurnCall, TurnStream, first_event_ready
 
 
 async def _sse(request: Request, call: TurnCall) -> Response:
     """The turn as Server-Sent Events, once its first event shows the service took it."""
     stream = TurnStream(call)
     await stream.start()
+    first_event_ready("sse")
     return sse_response(stream, state_of(request).settings.sse_keepalive)
 
 

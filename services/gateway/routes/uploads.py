@@ -8,6 +8,7 @@ the first refusal; a request that fails as a whole keeps nothing and answers its
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -16,9 +17,10 @@ from starlette.routing import Route
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import upload_pb2
-from services.gateway.caller import authenticate
+from services.common.observability.metrics import UPLOAD_BYTES, UPLOAD_DURATION, UPLOAD_FILES
+from services.gateway.caller import AuthenticatedCaller, authenticate
 from services.gateway.errors import error_response
-from services.gateway.multipart_bridge import MultipartBridge, UploadLimits, multipart_boundary
+from services.gateway.multipart_bridge import MultipartBridge, UploadLimits, UploadOutcome, multipart_boundary
 from services.gateway.state import state_of
 
 
@@ -36,8 +38,9 @@ def upload_json(upload: upload_pb2.Upload) -> dict[str, Any]:
     }
 
 
-async def upload_files(request: Request) -> Response:
-    caller = authenticate(request)
+async def receive_files(request: Request, caller: AuthenticatedCaller, *, project_id: str = "") -> UploadOutcome:
+    """The multipart body's files streamed to the Upload service, under the per-token rate limit and
+    the size limits: a chat's uploads (its `chat_id` field) or, with `project_id`, a project's documents."""
     state = state_of(request)
     settings = state.settings
     wait = await state.rate_limiter.hit(f"upload:{caller.principal.jti}", settings.upload_rate_per_minute, 60)
@@ -49,13 +52,29 @@ async def upload_files(request: Request) -> Response:
         )
     limits = UploadLimits(settings.upload_max_files, settings.upload_max_file_bytes, settings.upload_deadline)
     boundary = multipart_boundary(request.headers, limits)
-    outcome = await MultipartBridge(caller, limits).run(request.stream(), boundary)
+    started = time.perf_counter()
+    outcome = await MultipartBridge(caller, limits, project_id=project_id).run(request.stream(), boundary)
+    UPLOAD_DURATION.observe(time.perf_counter() - started)
+    UPLOAD_FILES.labels("stored").inc(len(outcome.stored))
+    UPLOAD_FILES.labels("refused").inc(len(outcome.refused))
+    UPLOAD_BYTES.inc(sum(u.file_size for u in outcome.stored))
+    return outcome
+
+
+def refusals_json(outcome: UploadOutcome) -> list[dict[str, str]]:
+    """The `errors` of a partial success: the files refused, each with its code and why."""
+    return [{"filename": r.filename, "code": r.error.code, "detail": r.error.detail} for r in outcome.refused]
+
+
+async def upload_files(request: Request) -> Response:
+    caller = authenticate(request)
+    outcome = await receive_files(request, caller)
     if not outcome.stored:
         return error_response(outcome.refused[0].error)
     body = {
         "chat_id": outcome.stored[0].chat_id,
         "uploads": [upload_json(u) for u in outcome.stored],
-        "errors": [{"filename": r.filename, "code": r.error.code, "detail": r.error.detail} for r in outcome.refused],
+        "errors": refusals_json(outcome),
     }
     return JSONResponse(body)
 

@@ -21,10 +21,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import chat_pb2
+from services.common.observability.context import bind_request, fresh_debug_id
+from services.common.observability.metrics import rate_limited
 from services.gateway.caller import AuthenticatedCaller, Req, RequestMethod, authenticate, caller_with_token
 from services.gateway.state import state_of
 from services.gateway.turn_requests import edit_request, send_request
-from services.gateway.turn_stream import TurnCall, TurnStream, error_payload
+from services.gateway.turn_stream import TurnCall, TurnStream, error_payload, first_event_ready
 
 log = logging.getLogger(__name__)
 CLOSE_AUTH_FAILED = 4001
@@ -92,6 +94,7 @@ class Session:
             await self.stop_turn()  # the client is gone: stop the server-side work too
 
     async def handle(self, raw: str) -> None:
+        bind_request(fresh_debug_id())  # each frame is a request of its own: its id, its turn's id
         try:
             frame = json.loads(raw)
         except json.JSONDecodeError:
@@ -106,6 +109,7 @@ class Session:
         elif action == "send_message":
             wait = self.limiter.hit()
             if wait is not None:
+                rate_limited("ws_send:")
                 raise ApiError("RATE_LIMIT", "Too many send_message frames on this socket", retry_after=wait)
             self._check_idle()
             self._start(self.caller.clients.chat.SendMessage, send_request(frame))
@@ -140,6 +144,7 @@ class Session:
         beat = asyncio.create_task(self._heartbeat()) if self.heartbeat else None
         try:
             await stream.start()
+            first_event_ready("websocket")
             async for event, data in stream.events():
                 if event in ("message", "error"):
                     self.busy = False
@@ -197,6 +202,7 @@ async def chat_socket(ws: WebSocket) -> None:
     state = state_of(ws)
     jti, limit = caller.principal.jti, state.settings.ws_max_per_token
     if not await state.connection_cap.acquire(jti, limit):
+        rate_limited("ws_connections:")
         refusal = ApiError("WS_CONNECTION_CAP", f"At most {limit} WebSocket connections per token")
         await ws.send_text(json.dumps({"event": "error", "data": error_payload(refusal)}))
         await ws.close(code=CLOSE_CONNECTION_CAP)

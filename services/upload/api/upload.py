@@ -3,7 +3,8 @@
 UploadService is what end users reach (through the gateway or Envoy); UploadInternalService is only
 for the Chat service and is never routed from the edge. UploadFile hands its stream to
 `services.upload.ingest`, ReadUploadTable reads through `services.upload.tables`; the other RPCs are
-one store call each, scoped to the caller.
+one store call each, scoped to the caller: a chat's uploads to their member, a project's documents
+to the organization, once the Chat service has said the caller may read (or change) the project.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from services.upload.clients.chat import ChatAccess, require_chat_id
 from services.upload.ingest import Ingest
 from services.upload.storage.models import Upload
 from services.upload.storage.object_storage import ObjectStorage
+from services.upload.storage.search_index import Hit
 from services.upload.storage.upload_store import UploadStore
 from services.upload.tables import read_table
 
@@ -36,6 +38,26 @@ async def as_caller(method: Callable[Concatenate[str, str, P], T], *args: P.args
     """A store method run off the event loop for the caller's organization and member."""
     who = current_principal()
     return await run_sync(method, who.organization_id, who.member_id, *args, **kwargs)
+
+
+async def in_organization(method: Callable[Concatenate[str, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A store method run off the event loop for the caller's organization (a project's documents)."""
+    return await run_sync(method, current_principal().organization_id, *args, **kwargs)
+
+
+def search_limit(limit: int) -> int:
+    if limit < 0:
+        raise ApiError("INVALID_REQUEST", "limit: must not be negative")
+    return min(limit or DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT)
+
+
+def chunk_protos(hits: list[Hit]) -> list[upload_pb2.UploadChunk]:
+    return [
+        upload_pb2.UploadChunk(
+            upload_id=h.upload_id, filename=h.filename, index=h.index, text=h.text, score=h.score, mime_type=h.mime_type
+        )
+        for h in hits
+    ]
 
 
 class _UploadRows:
@@ -59,6 +81,8 @@ class _UploadRows:
         )
         if row.message_id:
             out.message_id = row.message_id
+        if row.project_id:
+            out.project_id = row.project_id
         return out
 
     async def _to_protos(self, rows: list[Upload]) -> list[upload_pb2.Upload]:
@@ -69,6 +93,13 @@ class _UploadRows:
         if row is None:
             raise ApiError("NOT_FOUND", "Upload not found")
         return row
+
+    async def _remove(self, rows: list[Upload]) -> None:
+        """Each upload's object first, then its row and index entries: while storage is down, nothing
+        changes and the call can be retried."""
+        for row in rows:
+            await run_sync(self._storage.remove, row.storage_key)
+            await run_sync(self._store.delete, row.id)
 
 
 class UploadServicer(_UploadRows, upload_pb2_grpc.UploadServiceServicer):
@@ -104,33 +135,54 @@ class UploadServicer(_UploadRows, upload_pb2_grpc.UploadServiceServicer):
     async def DeleteUpload(  # noqa: N802
         self, request: upload_pb2.DeleteUploadRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.DeleteUploadResponse:
-        row = await self._owned(request.upload_id)
-        # Object first: if storage is down the row stays and the client can retry.
-        await run_sync(self._storage.remove, row.storage_key)
-        await run_sync(self._store.delete, row.id)
+        await self._remove([await self._owned(request.upload_id)])
         return upload_pb2.DeleteUploadResponse(message="Upload deleted successfully")
+
+    async def ListProjectDocuments(  # noqa: N802
+        self, request: upload_pb2.ListProjectDocumentsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.ListProjectDocumentsResponse:
+        project_id = await self._chats.readable_project_id(request.project_id)
+        rows = await in_organization(self._store.list_for_project, project_id)
+        return upload_pb2.ListProjectDocumentsResponse(project_id=project_id, documents=await self._to_protos(rows))
+
+    async def DeleteProjectDocument(  # noqa: N802
+        self, request: upload_pb2.DeleteProjectDocumentRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.DeleteProjectDocumentResponse:
+        project_id = await self._chats.changeable_project_id(request.project_id)
+        row = await in_organization(self._store.get_document, project_id, request.document_id)
+        if row is None:
+            raise ApiError("NOT_FOUND", "Document not found")
+        await self._remove([row])
+        return upload_pb2.DeleteProjectDocumentResponse(message="Document deleted successfully")
 
 
 class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceServicer):
     """RPCs only the Chat service calls, with the end user's token: never routed from the edge."""
 
-    def __init__(self, store: UploadStore, storage: ObjectStorage, tmp_dir: Path) -> None:
+    def __init__(self, store: UploadStore, storage: ObjectStorage, chats: ChatAccess, tmp_dir: Path) -> None:
         super().__init__(store, storage)
+        self._chats = chats
         self._tmp_dir = tmp_dir
 
     async def DeleteChatUploads(  # noqa: N802
         self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.DeleteChatUploadsResponse:
         rows = await as_caller(self._store.owned_in_chats, list(request.chat_ids))
-        for row in rows:
-            await run_sync(self._storage.remove, row.storage_key)
-            await run_sync(self._store.delete, row.id)
+        await self._remove(rows)
         return upload_pb2.DeleteChatUploadsResponse(deleted_count=len(rows))
+
+    async def DeleteProjectDocuments(  # noqa: N802
+        self, request: upload_pb2.DeleteProjectDocumentsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.DeleteProjectDocumentsResponse:
+        project_id = await self._chats.changeable_project_id(request.project_id)
+        rows = await in_organization(self._store.list_for_project, project_id)
+        await self._remove(rows)
+        return upload_pb2.DeleteProjectDocumentsResponse(deleted_count=len(rows))
 
     async def GetUploads(  # noqa: N802
         self, request: upload_pb2.GetUploadsRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.GetUploadsResponse:
-        rows = await as_caller(self._store.get_many_owned, list(request.upload_ids))
+        rows = await as_caller(self._store.get_many_readable, list(request.upload_ids))
         return upload_pb2.GetUploadsResponse(uploads=await self._to_protos(rows))
 
     async def LinkUploads(  # noqa: N802
@@ -145,7 +197,9 @@ class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceS
     async def ReadUploadTable(  # noqa: N802
         self, request: upload_pb2.ReadUploadTableRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[upload_pb2.ReadUploadTableResponse]:
-        row = await self._owned(request.upload_id)
+        row = await as_caller(self._store.get_readable, request.upload_id)  # a project's document too
+        if row is None:
+            raise ApiError("NOT_FOUND", "Upload not found")
         async for message in read_table(self._storage, self._tmp_dir, row, request.max_rows):
             yield message
 
@@ -153,15 +207,14 @@ class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceS
         self, request: upload_pb2.SearchUploadChunksRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.SearchUploadChunksResponse:
         require_chat_id(request.chat_id)
-        if request.limit < 0:
-            raise ApiError("INVALID_REQUEST", "limit: must not be negative")
-        limit = min(request.limit or DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT)
+        limit = search_limit(request.limit)
         hits = await as_caller(self._store.search, request.chat_id, request.query, list(request.upload_ids), limit)
-        return upload_pb2.SearchUploadChunksResponse(
-            chunks=[
-                upload_pb2.UploadChunk(
-                    upload_id=h.upload_id, filename=h.filename, index=h.index, text=h.text, score=h.score
-                )
-                for h in hits
-            ]
-        )
+        return upload_pb2.SearchUploadChunksResponse(chunks=chunk_protos(hits))
+
+    async def SearchProjectDocuments(  # noqa: N802
+        self, request: upload_pb2.SearchProjectDocumentsRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.SearchProjectDocumentsResponse:
+        limit = search_limit(request.limit)
+        project_id = await self._chats.readable_project_id(request.project_id)
+        hits = await in_organization(self._store.search_project, project_id, request.query, limit)
+        return upload_pb2.SearchProjectDocumentsResponse(chunks=chunk_protos(hits))

@@ -18,6 +18,7 @@ from minio.error import MinioException
 from minio.helpers import DictType
 
 from services.common.errors import ApiError
+from services.common.observability.metrics import S3_ERRORS
 
 log = logging.getLogger(__name__)
 PRESIGN_EXPIRY = timedelta(hours=1)
@@ -26,7 +27,8 @@ PART_SIZE = 5 * 1024 * 1024
 STORAGE_ERRORS = (MinioException, urllib3.exceptions.HTTPError, OSError)
 
 
-def storage_error(exc: BaseException) -> ApiError:
+def storage_error(exc: BaseException, operation: str = "request") -> ApiError:
+    S3_ERRORS.labels(operation).inc()
     return ApiError("STORAGE_UNAVAILABLE", f"Object storage is unavailable: {exc}")
 
 
@@ -64,20 +66,20 @@ class ObjectStorage:
         try:
             return self.client.presigned_get_object(self.bucket, key, expires=PRESIGN_EXPIRY)
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ApiError("STORAGE_UNAVAILABLE", f"Object storage is unavailable: {exc}") from None
+            raise storage_error(exc, "presign") from None
 
     def download(self, key: str, path: Path) -> None:
         """Copy an object to a local file (streamed by the client, never whole in memory)."""
         try:
             self.client.fget_object(self.bucket, key, str(path))
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise storage_error(exc) from None
+            raise storage_error(exc, "download") from None
 
     def remove(self, key: str) -> None:
         try:
             self.client.remove_object(self.bucket, key)
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ApiError("STORAGE_UNAVAILABLE", f"Object storage is unavailable: {exc}") from None
+            raise storage_error(exc, "remove") from None
 
 
 class _AbortedError(Exception):
@@ -159,7 +161,7 @@ class StreamingPut:
             return
         if isinstance(exc, _AbortedError):
             raise ApiError("INTERNAL", "The upload was aborted")
-        raise storage_error(exc)
+        raise storage_error(exc, "put")
 
     def _settle(self, exc: BaseException | None) -> None:
         if self.done.done():

@@ -30,6 +30,7 @@ class Hit:
     index: int
     text: str
     score: float
+    mime_type: str
 
 
 def terms(query: str) -> list[str]:
@@ -39,21 +40,30 @@ def terms(query: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose chunks a query sees: one member's uploads in one chat, or only the named ones among them."""
+    """Whose chunks a query sees: one member's uploads in one chat (or only the named ones among
+    them), or, with `project_id`, the documents of one project of the organization."""
 
     organization_id: str
     member_id: str
     chat_id: str
     upload_ids: tuple[str, ...] = ()
+    project_id: str = ""
 
     def where(self) -> str:
-        clause = "c.organization_id = :org AND c.member_id = :member AND c.chat_id = :chat"
+        if self.project_id:
+            clause = "c.organization_id = :org AND c.project_id = :project"
+        else:
+            clause = "c.organization_id = :org AND c.member_id = :member AND c.chat_id = :chat"
         if self.upload_ids:
             clause += " AND c.upload_id IN :upload_ids"
         return clause
 
     def params(self, **extra: object) -> dict[str, object]:
-        params: dict[str, object] = {"org": self.organization_id, "member": self.member_id, "chat": self.chat_id}
+        params: dict[str, object] = {"org": self.organization_id}
+        if self.project_id:
+            params["project"] = self.project_id
+        else:
+            params.update(member=self.member_id, chat=self.chat_id)
         if self.upload_ids:
             params["upload_ids"] = list(self.upload_ids)
         return params | extra
@@ -74,7 +84,7 @@ def search(conn: Connection, scope: Scope, query: str, limit: int) -> list[Hit]:
         # Each word quoted: FTS5 operators and column filters in the input stay plain words.
         params["q"] = " OR ".join(f'"{w}"' for w in words)
         stmt = f"""
-            SELECT c.upload_id, u.filename, c.chunk_index, c.text, -bm25(upload_chunks_fts) AS score
+            SELECT c.upload_id, u.filename, c.chunk_index, c.text, -bm25(upload_chunks_fts) AS score, u.mime_type
             FROM upload_chunks_fts
             JOIN upload_chunks c ON c.id = upload_chunks_fts.rowid
             JOIN uploads u ON u.id = c.upload_id
@@ -93,7 +103,7 @@ def search(conn: Connection, scope: Scope, query: str, limit: int) -> list[Hit]:
             coverage.append(f"(CASE WHEN c.tsv @@ to_tsquery('english', :t{i}) THEN 1 ELSE 0 END)")
         stmt = f"""
             SELECT c.upload_id, u.filename, c.chunk_index, c.text,
-                   {" + ".join(coverage)} + ts_rank_cd(c.tsv, q.query, 32) AS score
+                   {" + ".join(coverage)} + ts_rank_cd(c.tsv, q.query, 32) AS score, u.mime_type
             FROM upload_chunks c
             JOIN uploads u ON u.id = c.upload_id
             CROSS JOIN to_tsquery('english', :q) AS q(query)
@@ -101,16 +111,16 @@ def search(conn: Connection, scope: Scope, query: str, limit: int) -> list[Hit]:
             ORDER BY score DESC, c.upload_id, c.chunk_index
             LIMIT :limit
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are bound
-    return [Hit(r[0], r[1], int(r[2]), r[3], float(r[4])) for r in scope.run(conn, stmt, params)]
+    return [Hit(r[0], r[1], int(r[2]), r[3], float(r[4]), r[5]) for r in scope.run(conn, stmt, params)]
 
 
 def leading_chunks(conn: Connection, scope: Scope, limit: int) -> list[Hit]:
     """The first chunks of each upload in scope, taken in turn (score 0: not a match, just context)."""
     stmt = f"""
-        SELECT c.upload_id, u.filename, c.chunk_index, c.text
+        SELECT c.upload_id, u.filename, c.chunk_index, c.text, u.mime_type
         FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
         WHERE {scope.where()} AND c.chunk_index < :limit
         ORDER BY c.chunk_index, c.upload_id
         LIMIT :limit
     """  # noqa: S608 - only fixed SQL fragments are interpolated; values are bound
-    return [Hit(r[0], r[1], int(r[2]), r[3], 0.0) for r in scope.run(conn, stmt, scope.params(limit=limit))]
+    return [Hit(r[0], r[1], int(r[2]), r[3], 0.0, r[4]) for r in scope.run(conn, stmt, scope.params(limit=limit))]

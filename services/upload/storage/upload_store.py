@@ -1,10 +1,14 @@
-"""Persistence of upload rows and their text chunks; every query is scoped to the organization and member."""
+"""Persistence of upload rows and their text chunks.
+
+Every query is scoped to the organization, and either to the member (a chat's uploads, never a
+project's document) or to one project (its documents, the organization's).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import ColumnElement, delete, insert, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from services.common.errors import ApiError
 from services.common.ids import canonical_uuid
@@ -12,6 +16,21 @@ from services.upload.storage.models import Upload, UploadChunk
 from services.upload.storage.search_index import Hit, Scope, leading_chunks, search
 
 INSERT_BATCH = 500
+
+
+def _members(org_id: str, member_id: str) -> ColumnElement[bool]:
+    """A chat's upload of this member (a project's document is nobody's upload)."""
+    return (
+        (col(Upload.organization_id) == org_id)
+        & (col(Upload.member_id) == member_id)
+        & col(Upload.project_id).is_(None)
+    )
+
+
+def _readable(org_id: str, member_id: str) -> ColumnElement[bool]:
+    """What a member may read: their own uploads, and the documents of their organization's projects."""
+    documents = (col(Upload.organization_id) == org_id) & col(Upload.project_id).is_not(None)
+    return or_(_members(org_id, member_id), documents)
 
 
 class UploadStore:
@@ -26,32 +45,49 @@ class UploadStore:
         with Session(self.engine, expire_on_commit=False) as s:
             stmt = (
                 select(Upload)
-                .where(Upload.organization_id == org_id, Upload.member_id == member_id, Upload.chat_id == chat_id)
+                .where(_members(org_id, member_id), Upload.chat_id == chat_id)
                 .order_by(col(Upload.created_at), col(Upload.id))
             )
             return list(s.exec(stmt).all())
 
-    def get_owned(self, org_id: str, member_id: str, upload_id: str) -> Upload | None:
+    def _one(self, upload_id: str, scope: ColumnElement[bool]) -> Upload | None:
         key = canonical_uuid(upload_id)
         if key is None:
             return None
         with Session(self.engine, expire_on_commit=False) as s:
-            row = s.get(Upload, key)
-            if row is None or row.organization_id != org_id or row.member_id != member_id:
-                return None
-            return row
+            return s.exec(select(Upload).where(col(Upload.id) == key, scope)).first()
 
-    def get_many_owned(self, org_id: str, member_id: str, upload_ids: list[str]) -> list[Upload]:
-        """The caller's uploads among `upload_ids`, in the order asked (unknown or foreign ids left out)."""
+    def get_owned(self, org_id: str, member_id: str, upload_id: str) -> Upload | None:
+        """One of the member's chat uploads."""
+        return self._one(upload_id, _members(org_id, member_id))
+
+    def get_readable(self, org_id: str, member_id: str, upload_id: str) -> Upload | None:
+        """One of the member's chat uploads, or a document of one of their organization's projects."""
+        return self._one(upload_id, _readable(org_id, member_id))
+
+    def get_document(self, org_id: str, project_id: str, document_id: str) -> Upload | None:
+        return self._one(document_id, (col(Upload.organization_id) == org_id) & (col(Upload.project_id) == project_id))
+
+    def get_many_readable(self, org_id: str, member_id: str, upload_ids: list[str]) -> list[Upload]:
+        """The readable uploads among `upload_ids` (see `get_readable`), in the order asked (unknown or
+        foreign ids left out)."""
         keys = list(dict.fromkeys(k for k in (canonical_uuid(i) for i in upload_ids) if k))
         if not keys:
             return []
         with Session(self.engine, expire_on_commit=False) as s:
-            stmt = select(Upload).where(
-                col(Upload.id).in_(keys), Upload.organization_id == org_id, Upload.member_id == member_id
-            )
+            stmt = select(Upload).where(col(Upload.id).in_(keys), _readable(org_id, member_id))
             found = {row.id: row for row in s.exec(stmt).all()}
         return [found[k] for k in keys if k in found]
+
+    def list_for_project(self, org_id: str, project_id: str) -> list[Upload]:
+        """A project's documents, oldest first."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = (
+                select(Upload)
+                .where(Upload.organization_id == org_id, Upload.project_id == project_id)
+                .order_by(col(Upload.created_at), col(Upload.id))
+            )
+            return list(s.exec(stmt).all())
 
     def create(self, row: Upload, chunks: list[str]) -> Upload:
         """The upload row and its chunks (so its index entries) in one transaction."""
@@ -64,6 +100,7 @@ class UploadStore:
                     "organization_id": row.organization_id,
                     "member_id": row.member_id,
                     "chat_id": row.chat_id,
+                    "project_id": row.project_id,
                     "chunk_index": i,
                     "text": text,
                 }
@@ -83,9 +120,7 @@ class UploadStore:
 
     def owned_in_chats(self, org_id: str, member_id: str, chat_ids: list[str]) -> list[Upload]:
         with Session(self.engine, expire_on_commit=False) as s:
-            stmt = select(Upload).where(
-                col(Upload.chat_id).in_(chat_ids), Upload.organization_id == org_id, Upload.member_id == member_id
-            )
+            stmt = select(Upload).where(col(Upload.chat_id).in_(chat_ids), _members(org_id, member_id))
             return list(s.exec(stmt).all())
 
     def link(self, org_id: str, member_id: str, chat_id: str, message_id: str, upload_ids: list[str]) -> list[Upload]:
@@ -94,10 +129,7 @@ class UploadStore:
         with Session(self.engine, expire_on_commit=False) as s:
             wanted = list(dict.fromkeys(k for k in keys if k))
             stmt = select(Upload).where(
-                col(Upload.id).in_(wanted),
-                Upload.organization_id == org_id,
-                Upload.member_id == member_id,
-                Upload.chat_id == chat_id,
+                col(Upload.id).in_(wanted), _members(org_id, member_id), Upload.chat_id == chat_id
             )
             found = {row.id: row for row in s.exec(stmt).all()} if wanted else {}
             for raw, key in zip(upload_ids, keys, strict=True):
@@ -123,3 +155,8 @@ class UploadStore:
                 # their opening chunks are the best context there is.
                 hits = leading_chunks(conn, scope, limit)
         return hits
+
+    def search_project(self, org_id: str, project_id: str, query: str, limit: int) -> list[Hit]:
+        """The chunks of the project's documents best matching `query` (none when nothing matches)."""
+        with self.engine.connect() as conn:
+            return search(conn, Scope(org_id, "", "", project_id=project_id), query, limit)

@@ -10,21 +10,26 @@ for its final answer. Every request carries `max_tokens`.
 Text a step streamed before its tool call stays part of the answer (it has already been sent), so the
 deltas always concatenate exactly to the stored answer; text after a tool call began is kept from
 the user and only sent back to the model.
+
+When the turn asks for them (`include_tool_events`), the tool traffic is also streamed as Tool
+events: each `tool_call` as the model wrote it, each `tool_result` as the model is given it, and the
+text kept from the answer as a `tool_message`. They are not stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import aclosing
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from services.chat.engines.base import EMBEDDED_MODEL_ID, Delta, EngineEvent, Status, TurnContext, Viz
+from services.chat.engines.base import EMBEDDED_MODEL_ID, Delta, EngineEvent, Status, Tool, TurnContext, Viz
 from services.chat.engines.openai.prompt import initial_messages
 from services.chat.engines.openai.stream import Outcome, ToolCall, model_error, stream_completion
 from services.chat.engines.openai.tools import TOOL_SPECS, DatabaseTools
@@ -159,6 +164,11 @@ def _assistant_message(outcome: Outcome, calls: list[ToolCall]) -> dict[str, Any
     }
 
 
+def _tool_event(kind: str, payload: dict[str, Any]) -> Tool:
+    """A Tool event whose payload is plain JSON (a result's cells may be dates or decimals)."""
+    return Tool(kind, json.loads(json.dumps(payload, default=str)))
+
+
 class OpenAICompatEngine:
     def __init__(self, model_id: str, display_name: str, config: OpenAIConfig, description: str = "") -> None:
         self.model_id = model_id
@@ -168,6 +178,18 @@ class OpenAICompatEngine:
             "and writes its own SQL with tool calls."
         )
         self.config = config
+        self._http: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None = None
+
+    @asynccontextmanager
+    async def _client(self, headers: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+        """One HTTP client per engine and event loop, kept open: a client per turn cost every turn a new
+        TLS context and connection (tens of ms of CPU each, on the loop every other turn streams on)."""
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._http[0] is not loop:
+            limits = httpx.Limits(max_connections=None, max_keepalive_connections=256)
+            client = httpx.AsyncClient(timeout=httpx.Timeout(self.config.timeout), headers=headers, limits=limits)
+            self._http = (loop, client)
+        yield self._http[1]
 
     def _body(self, messages: list[dict[str, Any]], with_tools: bool, final: bool) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -190,12 +212,13 @@ class OpenAICompatEngine:
         messages = initial_messages(ctx, max_steps=config.max_steps)
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         step = 0
-        async with httpx.AsyncClient(timeout=httpx.Timeout(config.timeout), headers=headers) as client:
+        async with self._client(headers) as client:
             while True:
                 final = tools is None or step >= config.max_steps
                 body = self._body(messages, tools is not None, final)
                 outcome: Outcome | None = None
                 step_has_text = False
+                kept_back = ""  # text after a tool call began: not part of the answer
                 async with aclosing(stream_completion(client, config.completions_url, body)) as stream:
                     async for item in stream:
                         if isinstance(item, Outcome):
@@ -205,7 +228,11 @@ class OpenAICompatEngine:
                                 yield out.delta("\n\n")  # keeps two steps' texts apart
                             step_has_text = True
                             yield out.delta(item.text)
+                        else:
+                            kept_back += item.text
                 assert outcome is not None  # stream_completion always ends with one
+                if ctx.include_tool_events and kept_back.strip():
+                    yield _tool_event("tool_message", {"content": kept_back})
                 # A server that ignores tool_choice "none" gets its last tool calls ignored.
                 calls = [] if final or tools is None else outcome.tool_calls
                 if not calls or tools is None:
@@ -216,6 +243,8 @@ class OpenAICompatEngine:
                 messages.append(_assistant_message(outcome, calls))
                 readable = False  # at least one call of this round could be read
                 for i, call in enumerate(calls):
+                    if ctx.include_tool_events:
+                        yield _tool_event("tool_call", {"id": call.id, "name": call.name, "arguments": call.arguments})
                     if i >= MAX_CALLS_PER_STEP:
                         payload: dict[str, Any] = {
                             "error": f"At most {MAX_CALLS_PER_STEP} tool calls are run per round; this one was not"
@@ -233,6 +262,8 @@ class OpenAICompatEngine:
                         log.debug("step %d: %s(%s) ok=%s", step, call.name, call.arguments[:200], result.ok)
                     if step >= config.max_steps:
                         payload = {**payload, "notice": _LAST_ROUND}
+                    if ctx.include_tool_events:
+                        yield _tool_event("tool_result", {"id": call.id, "name": call.name, "result": payload})
                     messages.append(
                         {"role": "tool", "tool_call_id": call.id, "content": json.dumps(payload, default=str)}
                     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.chat.engines.base import TurnContext
 from services.chat.engines.openai.tools import MAX_RESULT_ROWS, MODEL_ROWS
+from services.chat.engines.passages import label
 
 DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB", "duckdb": "DuckDB"}
 
@@ -19,13 +20,21 @@ def system_prompt(ctx: TurnContext, *, max_steps: int, today: date | None = None
     today = today or datetime.now(UTC).date()
     db = ctx.database
     parts = []
-    if db is None:
+    if ctx.project:
+        parts.append(
+            f'You answer questions from the documents of the project "{ctx.project}". The passages of them that '
+            "best match the question are below. Answer from them only, quote what you rely on, and cite each "
+            "passage you use by the label in its square brackets, e.g. [report.pdf, page 3]. If they do not "
+            "answer the question, say that the documents do not cover it; never guess."
+            + (" One of the documents is a table you can query with the tools below." if db is not None else "")
+        )
+    if db is None and not ctx.project:
         parts.append(
             "You are the assistant of a chat-with-your-database product. No database is connected to this chat, "
             "so you cannot look anything up: say so when asked about data, and suggest creating the chat with an "
             "`integration_id` (see `GET /v1/integrations`) or passing one with the message."
         )
-    else:
+    elif db is not None:
         dialect = DIALECT_NAMES.get(db.dialect, db.dialect)
         parts.append(
             f'You are a data analyst answering questions about the database "{db.display_name}" '
@@ -50,6 +59,9 @@ def system_prompt(ctx: TurnContext, *, max_steps: int, today: date | None = None
         parts.append(f"Rules set by the user's organization (always follow them):\n{rules}")
     if memories := _bullets(ctx.memories):
         parts.append(f"What you know about this user (take it into account):\n{memories}")
+    if ctx.attachments:
+        passages = "\n\n".join(f"[{label(a)}]\n{a.text}" for a in ctx.attachments)
+        parts.append(f"Passages of the documents, best match first:\n\n{passages}")
     return "\n\n".join(parts)
 
 

@@ -13,28 +13,32 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateChatRequest(_message.Message):
-    __slots__ = ("title", "integration_id")
+    __slots__ = ("title", "integration_id", "project_id")
     TITLE_FIELD_NUMBER: _ClassVar[int]
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     title: str
     integration_id: str
-    def __init__(self, title: _Optional[str] = ..., integration_id: _Optional[str] = ...) -> None: ...
+    project_id: str
+    def __init__(self, title: _Optional[str] = ..., integration_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class CreateChatResponse(_message.Message):
-    __slots__ = ("id", "organization_id", "member_id", "title", "created_at", "integration_id")
+    __slots__ = ("id", "organization_id", "member_id", "title", "created_at", "integration_id", "project_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     organization_id: str
     member_id: str
     title: str
     created_at: _timestamp_pb2.Timestamp
     integration_id: str
-    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., title: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integration_id: _Optional[str] = ...) -> None: ...
+    project_id: str
+    def __init__(self, id: _Optional[str] = ..., organization_id: _Optional[str] = ..., member_id: _Optional[str] = ..., title: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integration_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class ListChatsRequest(_message.Message):
     __slots__ = ("page",)
@@ -97,7 +101,7 @@ class ChatMessage(_message.Message):
     def __init__(self, id: _Optional[str] = ..., role: _Optional[str] = ..., content: _Optional[str] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class GetChatResponse(_message.Message):
-    __slots__ = ("id", "title", "preview", "messages", "created_at", "timestamp", "integration_id", "metadata")
+    __slots__ = ("id", "title", "preview", "messages", "created_at", "timestamp", "integration_id", "metadata", "project_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     PREVIEW_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +110,7 @@ class GetChatResponse(_message.Message):
     TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     title: str
     preview: str
@@ -114,7 +119,8 @@ class GetChatResponse(_message.Message):
     timestamp: _timestamp_pb2.Timestamp
     integration_id: str
     metadata: ChatSummaryMetadata
-    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., preview: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integration_id: _Optional[str] = ..., metadata: _Optional[_Union[ChatSummaryMetadata, _Mapping]] = ...) -> None: ...
+    project_id: str
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., preview: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integration_id: _Optional[str] = ..., metadata: _Optional[_Union[ChatSummaryMetadata, _Mapping]] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class UpdateChatRequest(_message.Message):
     __slots__ = ("chat_id", "title")
@@ -165,7 +171,7 @@ class DeleteChatsResponse(_message.Message):
     def __init__(self, deleted: _Optional[_Iterable[str]] = ..., not_found: _Optional[_Iterable[str]] = ..., deleted_count: _Optional[int] = ...) -> None: ...
 
 class SendMessageRequest(_message.Message):
-    __slots__ = ("chat_id", "message", "integration_id", "title", "model", "upload_ids", "saved_query_id", "parameters")
+    __slots__ = ("chat_id", "message", "integration_id", "title", "model", "upload_ids", "saved_query_id", "parameters", "include_tool_events")
     CHAT_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -174,6 +180,7 @@ class SendMessageRequest(_message.Message):
     UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
     SAVED_QUERY_ID_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOOL_EVENTS_FIELD_NUMBER: _ClassVar[int]
     chat_id: str
     message: str
     integration_id: str
@@ -182,7 +189,8 @@ class SendMessageRequest(_message.Message):
     upload_ids: _containers.RepeatedScalarFieldContainer[str]
     saved_query_id: str
     parameters: _struct_pb2.Struct
-    def __init__(self, chat_id: _Optional[str] = ..., message: _Optional[str] = ..., integration_id: _Optional[str] = ..., title: _Optional[str] = ..., model: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., saved_query_id: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    include_tool_events: bool
+    def __init__(self, chat_id: _Optional[str] = ..., message: _Optional[str] = ..., integration_id: _Optional[str] = ..., title: _Optional[str] = ..., model: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., saved_query_id: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., include_tool_events: _Optional[bool] = ...) -> None: ...
 
 class SendMessageResponse(_message.Message):
     __slots__ = ("event",)

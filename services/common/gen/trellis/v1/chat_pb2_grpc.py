@@ -105,8 +105,9 @@ class ChatServiceServicer:
         """CreateChat creates an empty chat owned by the caller; turns and uploads need one.
         Limited per JWT `jti` (CREATE_CHAT_RATE_PER_MINUTE, default 20 a minute) and by the open-chat
         cap (OPEN_CHAT_CAP, default 500 chats per member, every chat not yet deleted counts).
-        Errors: INVALID_REQUEST (title too long), INTEGRATION_NOT_FOUND, OPEN_CHAT_CAP (ABORTED),
-        RATE_LIMIT (RESOURCE_EXHAUSTED).
+        Errors: INVALID_REQUEST (title too long, both integration_id and project_id),
+        INTEGRATION_NOT_FOUND, NOT_FOUND (the project), OPEN_CHAT_CAP (ABORTED), RATE_LIMIT
+        (RESOURCE_EXHAUSTED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -164,7 +165,9 @@ class ChatServiceServicer:
         query's SQL for this database), RATE_LIMIT (sends and edits share SEND_RATE_PER_MINUTE,
         default 30 a minute per JWT `jti`). Later failures end the stream with an `error` event
         and the partial answer is stored with metadata.error_code; cancelling the call stores it
-        with metadata.interrupted.
+        with metadata.interrupted. A chat on a project answers from the project's documents: the
+        passages best matching the message, quoted or given to the model, cited in the text and in
+        the answer's metadata.sources.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

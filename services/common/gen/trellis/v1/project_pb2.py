@@ -23,10 +23,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18trellis/v1/project.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa6\x01\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x15\n\x13ListProjectsRequest\"=\n\x14ListProjectsResponse\x12%\n\x08projects\x18\x01 \x03(\x0b\x32\x13.trellis.v1.Project\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t2\xde\x01\n\x0eProjectService\x12g\n\x0cListProjects\x12\x1f.trellis.v1.ListProjectsRequest\x1a .trellis.v1.ListProjectsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/projects\x12\x63\n\nGetProject\x12\x1d.trellis.v1.GetProjectRequest\x1a\x13.trellis.v1.Project\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/projects/{project_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18trellis/v1/project.proto\x12\ntrellis.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa6\x01\n\x07Project\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"#\n\x13ListProjectsRequest\x12\x0c\n\x04page\x18\x01 \x01(\x05\"\x7f\n\x14ListProjectsResponse\x12%\n\x08projects\x18\x01 \x03(\x0b\x32\x13.trellis.v1.Project\x12\r\n\x05total\x18\x02 \x01(\x05\x12\x0c\n\x04page\x18\x03 \x01(\x05\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x10\n\x08has_more\x18\x05 \x01(\x08\"\'\n\x11GetProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"G\n\x14\x43reateProjectRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04tags\x18\x03 \x03(\t\"\x8c\x01\n\x14UpdateProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12/\n\x0bupdate_mask\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"*\n\x14\x44\x65leteProjectRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\"(\n\x15\x44\x65leteProjectResponse\x12\x0f\n\x07message\x18\x01 \x01(\t\"/\n\x19\x43heckProjectChangeRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t2\xa6\x04\n\x0eProjectService\x12g\n\x0cListProjects\x12\x1f.trellis.v1.ListProjectsRequest\x1a .trellis.v1.ListProjectsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/projects\x12\x63\n\nGetProject\x12\x1d.trellis.v1.GetProjectRequest\x1a\x13.trellis.v1.Project\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/projects/{project_id}\x12_\n\rCreateProject\x12 .trellis.v1.CreateProjectRequest\x1a\x13.trellis.v1.Project\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/v1/projects:\x01*\x12l\n\rUpdateProject\x12 .trellis.v1.UpdateProjectRequest\x1a\x13.trellis.v1.Project\"$\x82\xd3\xe4\x93\x02\x1e\x32\x19/v1/projects/{project_id}:\x01*\x12w\n\rDeleteProject\x12 .trellis.v1.DeleteProjectRequest\x1a!.trellis.v1.DeleteProjectResponse\"!\x82\xd3\xe4\x93\x02\x1b*\x19/v1/projects/{project_id}2j\n\x16ProjectInternalService\x12P\n\x12\x43heckProjectChange\x12%.trellis.v1.CheckProjectChangeRequest\x1a\x13.trellis.v1.Projectb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,14 +38,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROJECTSERVICE'].methods_by_name['ListProjects']._serialized_options = b'\202\323\344\223\002\016\022\014/v1/projects'
   _globals['_PROJECTSERVICE'].methods_by_name['GetProject']._loaded_options = None
   _globals['_PROJECTSERVICE'].methods_by_name['GetProject']._serialized_options = b'\202\323\344\223\002\033\022\031/v1/projects/{project_id}'
-  _globals['_PROJECT']._serialized_start=104
-  _globals['_PROJECT']._serialized_end=270
-  _globals['_LISTPROJECTSREQUEST']._serialized_start=272
-  _globals['_LISTPROJECTSREQUEST']._serialized_end=293
-  _globals['_LISTPROJECTSRESPONSE']._serialized_start=295
-  _globals['_LISTPROJECTSRESPONSE']._serialized_end=356
-  _globals['_GETPROJECTREQUEST']._serialized_start=358
-  _globals['_GETPROJECTREQUEST']._serialized_end=397
-  _globals['_PROJECTSERVICE']._serialized_start=400
-  _globals['_PROJECTSERVICE']._serialized_end=622
+  _globals['_PROJECTSERVICE'].methods_by_name['CreateProject']._loaded_options = None
+  _globals['_PROJECTSERVICE'].methods_by_name['CreateProject']._serialized_options = b'\202\323\344\223\002\021\"\014/v1/projects:\001*'
+  _globals['_PROJECTSERVICE'].methods_by_name['UpdateProject']._loaded_options = None
+  _globals['_PROJECTSERVICE'].methods_by_name['UpdateProject']._serialized_options = b'\202\323\344\223\002\0362\031/v1/projects/{project_id}:\001*'
+  _globals['_PROJECTSERVICE'].methods_by_name['DeleteProject']._loaded_options = None
+  _globals['_PROJECTSERVICE'].methods_by_name['DeleteProject']._serialized_options = b'\202\323\344\223\002\033*\031/v1/projects/{project_id}'
+  _globals['_PROJECT']._serialized_start=138
+  _globals['_PROJECT']._serialized_end=304
+  _globals['_LISTPROJECTSREQUEST']._serialized_start=306
+  _globals['_LISTPROJECTSREQUEST']._serialized_end=341
+  _globals['_LISTPROJECTSRESPONSE']._serialized_start=343
+  _globals['_LISTPROJECTSRESPONSE']._serialized_end=470
+  _globals['_GETPROJECTREQUEST']._serialized_start=472
+  _globals['_GETPROJECTREQUEST']._serialized_end=511
+  _globals['_CREATEPROJECTREQUEST']._serialized_start=513
+  _globals['_CREATEPROJECTREQUEST']._serialized_end=584
+  _globals['_UPDATEPROJECTREQUEST']._serialized_start=587
+  _globals['_UPDATEPROJECTREQUEST']._serialized_end=727
+  _globals['_DELETEPROJECTREQUEST']._serialized_start=729
+  _globals['_DELETEPROJECTREQUEST']._serialized_end=771
+  _globals['_DELETEPROJECTRESPONSE']._serialized_start=773
+  _globals['_DELETEPROJECTRESPONSE']._serialized_end=813
+  _globals['_CHECKPROJECTCHANGEREQUEST']._serialized_start=815
+  _globals['_CHECKPROJECTCHANGEREQUEST']._serialized_end=862
+  _globals['_PROJECTSERVICE']._serialized_start=865
+  _globals['_PROJECTSERVICE']._serialized_end=1415
+  _globals['_PROJECTINTERNALSERVICE']._serialized_start=1417
+  _globals['_PROJECTINTERNALSERVICE']._serialized_end=1523
 # @@protoc_insertion_point(module_scope)

@@ -26,9 +26,16 @@ if _version_not_supported:
 
 
 class ProjectServiceStub:
-    """ProjectService lists document projects, the other kind of chat data source.
-    Not served yet: no process implements or registers it and the gateway has no routes for it.
-    It is declared so the API's shape is complete; nothing below describes live behaviour.
+    """ProjectService manages document projects, the other kind of chat data source: a set of documents
+    (PDF, CSV, XLSX, plain text, Markdown, PNG, JPEG) that a chat created with
+    CreateChatRequest.project_id answers from. Served by the Chat process; the documents themselves
+    are stored, parsed and indexed by the Upload process (UploadService.UploadFile with
+    UploadHeader.project_id, UploadService.ListProjectDocuments, UploadService.DeleteProjectDocument).
+    Projects are organization-wide: any member reads them and chats on them, only an admin creates,
+    changes or deletes them. Every RPC needs `authorization: Bearer <JWT>`; a project of another
+    organization (or a malformed id) is NOT_FOUND, checked before the admin role, so another
+    organization never learns more than "not found". Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     def __init__(self, channel):
@@ -47,23 +54,74 @@ class ProjectServiceStub:
                 request_serializer=trellis_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_project__pb2.Project.FromString,
                 _registered_method=True)
+        self.CreateProject = channel.unary_unary(
+                '/trellis.v1.ProjectService/CreateProject',
+                request_serializer=trellis_dot_v1_dot_project__pb2.CreateProjectRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_project__pb2.Project.FromString,
+                _registered_method=True)
+        self.UpdateProject = channel.unary_unary(
+                '/trellis.v1.ProjectService/UpdateProject',
+                request_serializer=trellis_dot_v1_dot_project__pb2.UpdateProjectRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_project__pb2.Project.FromString,
+                _registered_method=True)
+        self.DeleteProject = channel.unary_unary(
+                '/trellis.v1.ProjectService/DeleteProject',
+                request_serializer=trellis_dot_v1_dot_project__pb2.DeleteProjectRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_project__pb2.DeleteProjectResponse.FromString,
+                _registered_method=True)
 
 
 class ProjectServiceServicer:
-    """ProjectService lists document projects, the other kind of chat data source.
-    Not served yet: no process implements or registers it and the gateway has no routes for it.
-    It is declared so the API's shape is complete; nothing below describes live behaviour.
+    """ProjectService manages document projects, the other kind of chat data source: a set of documents
+    (PDF, CSV, XLSX, plain text, Markdown, PNG, JPEG) that a chat created with
+    CreateChatRequest.project_id answers from. Served by the Chat process; the documents themselves
+    are stored, parsed and indexed by the Upload process (UploadService.UploadFile with
+    UploadHeader.project_id, UploadService.ListProjectDocuments, UploadService.DeleteProjectDocument).
+    Projects are organization-wide: any member reads them and chats on them, only an admin creates,
+    changes or deletes them. Every RPC needs `authorization: Bearer <JWT>`; a project of another
+    organization (or a malformed id) is NOT_FOUND, checked before the admin role, so another
+    organization never learns more than "not found". Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     def ListProjects(self, request, context):
-        """ListProjects would list the organization's projects. Not served yet.
+        """ListProjects pages the organization's projects, most recently updated first, 20 per page;
+        a page past the end is empty, with has_more false.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetProject(self, request, context):
-        """GetProject would return one project. Not served yet.
+        """GetProject returns one project of the caller's organization. Errors: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateProject(self, request, context):
+        """CreateProject adds an empty project; admin only. Errors: FORBIDDEN, INVALID_REQUEST (a field out
+        of bounds).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateProject(self, request, context):
+        """UpdateProject changes the fields named in update_mask (the gateway derives it from the keys
+        present in the JSON body; without a mask, the fields that are set); admin only.
+        Errors: NOT_FOUND, FORBIDDEN, INVALID_REQUEST (a field out of bounds, a mask path that is not
+        editable).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteProject(self, request, context):
+        """DeleteProject deletes a project and its documents; admin only. The documents go first (objects,
+        rows and index entries, through the Upload service), so while that service is down nothing
+        changes and the call can be retried. Chats on the project stay, without it: their later turns
+        have no data source. Errors: NOT_FOUND, FORBIDDEN, UPSTREAM_UNAVAILABLE, STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -82,6 +140,21 @@ def add_ProjectServiceServicer_to_server(servicer, server):
                     request_deserializer=trellis_dot_v1_dot_project__pb2.GetProjectRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_project__pb2.Project.SerializeToString,
             ),
+            'CreateProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateProject,
+                    request_deserializer=trellis_dot_v1_dot_project__pb2.CreateProjectRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_project__pb2.Project.SerializeToString,
+            ),
+            'UpdateProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateProject,
+                    request_deserializer=trellis_dot_v1_dot_project__pb2.UpdateProjectRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_project__pb2.Project.SerializeToString,
+            ),
+            'DeleteProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteProject,
+                    request_deserializer=trellis_dot_v1_dot_project__pb2.DeleteProjectRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_project__pb2.DeleteProjectResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trellis.v1.ProjectService', rpc_method_handlers)
@@ -91,9 +164,16 @@ def add_ProjectServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ProjectService:
-    """ProjectService lists document projects, the other kind of chat data source.
-    Not served yet: no process implements or registers it and the gateway has no routes for it.
-    It is declared so the API's shape is complete; nothing below describes live behaviour.
+    """ProjectService manages document projects, the other kind of chat data source: a set of documents
+    (PDF, CSV, XLSX, plain text, Markdown, PNG, JPEG) that a chat created with
+    CreateChatRequest.project_id answers from. Served by the Chat process; the documents themselves
+    are stored, parsed and indexed by the Upload process (UploadService.UploadFile with
+    UploadHeader.project_id, UploadService.ListProjectDocuments, UploadService.DeleteProjectDocument).
+    Projects are organization-wide: any member reads them and chats on them, only an admin creates,
+    changes or deletes them. Every RPC needs `authorization: Bearer <JWT>`; a project of another
+    organization (or a malformed id) is NOT_FOUND, checked before the admin role, so another
+    organization never learns more than "not found". Failures carry google.rpc.ErrorInfo (domain
+    trellis.v1) whose reason is the stable code named below. Ids are UUID strings.
     """
 
     @staticmethod
@@ -139,6 +219,170 @@ class ProjectService:
             target,
             '/trellis.v1.ProjectService/GetProject',
             trellis_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
+            trellis_dot_v1_dot_project__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.ProjectService/CreateProject',
+            trellis_dot_v1_dot_project__pb2.CreateProjectRequest.SerializeToString,
+            trellis_dot_v1_dot_project__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.ProjectService/UpdateProject',
+            trellis_dot_v1_dot_project__pb2.UpdateProjectRequest.SerializeToString,
+            trellis_dot_v1_dot_project__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.ProjectService/DeleteProject',
+            trellis_dot_v1_dot_project__pb2.DeleteProjectRequest.SerializeToString,
+            trellis_dot_v1_dot_project__pb2.DeleteProjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class ProjectInternalServiceStub:
+    """ProjectInternalService holds the Chat process's project RPC that only the Upload service calls,
+    before it changes a project's documents. It has no HTTP mapping and the Envoy edge never routes
+    to it. Every RPC needs `authorization: Bearer <JWT>` (the end user's token, forwarded).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.CheckProjectChange = channel.unary_unary(
+                '/trellis.v1.ProjectInternalService/CheckProjectChange',
+                request_serializer=trellis_dot_v1_dot_project__pb2.CheckProjectChangeRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_project__pb2.Project.FromString,
+                _registered_method=True)
+
+
+class ProjectInternalServiceServicer:
+    """ProjectInternalService holds the Chat process's project RPC that only the Upload service calls,
+    before it changes a project's documents. It has no HTTP mapping and the Envoy edge never routes
+    to it. Every RPC needs `authorization: Bearer <JWT>` (the end user's token, forwarded).
+    """
+
+    def CheckProjectChange(self, request, context):
+        """CheckProjectChange returns the project if the caller may change it: it is a project of the
+        caller's organization (else NOT_FOUND) and the caller is an admin (else FORBIDDEN).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ProjectInternalServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'CheckProjectChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckProjectChange,
+                    request_deserializer=trellis_dot_v1_dot_project__pb2.CheckProjectChangeRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_project__pb2.Project.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'trellis.v1.ProjectInternalService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('trellis.v1.ProjectInternalService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class ProjectInternalService:
+    """ProjectInternalService holds the Chat process's project RPC that only the Upload service calls,
+    before it changes a project's documents. It has no HTTP mapping and the Envoy edge never routes
+    to it. Every RPC needs `authorization: Bearer <JWT>` (the end user's token, forwarded).
+    """
+
+    @staticmethod
+    def CheckProjectChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.ProjectInternalService/CheckProjectChange',
+            trellis_dot_v1_dot_project__pb2.CheckProjectChangeRequest.SerializeToString,
             trellis_dot_v1_dot_project__pb2.Project.FromString,
             options,
             channel_credentials,

@@ -12,16 +12,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class UploadHeader(_message.Message):
-    __slots__ = ("chat_id", "filename", "declared_type", "size")
+    __slots__ = ("chat_id", "filename", "declared_type", "size", "project_id")
     CHAT_ID_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     DECLARED_TYPE_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     chat_id: str
     filename: str
     declared_type: str
     size: int
-    def __init__(self, chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., declared_type: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...
+    project_id: str
+    def __init__(self, chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., declared_type: _Optional[str] = ..., size: _Optional[int] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class UploadFileRequest(_message.Message):
     __slots__ = ("header", "chunk")
@@ -32,7 +34,7 @@ class UploadFileRequest(_message.Message):
     def __init__(self, header: _Optional[_Union[UploadHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
 
 class Upload(_message.Message):
-    __slots__ = ("id", "chat_id", "filename", "mime_type", "file_size", "upload_type", "storage_path", "presigned_url", "created_at", "message_id")
+    __slots__ = ("id", "chat_id", "filename", "mime_type", "file_size", "upload_type", "storage_path", "presigned_url", "created_at", "message_id", "project_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHAT_ID_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +45,7 @@ class Upload(_message.Message):
     PRESIGNED_URL_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     chat_id: str
     filename: str
@@ -53,7 +56,8 @@ class Upload(_message.Message):
     presigned_url: str
     created_at: _timestamp_pb2.Timestamp
     message_id: str
-    def __init__(self, id: _Optional[str] = ..., chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., upload_type: _Optional[str] = ..., storage_path: _Optional[str] = ..., presigned_url: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message_id: _Optional[str] = ...) -> None: ...
+    project_id: str
+    def __init__(self, id: _Optional[str] = ..., chat_id: _Optional[str] = ..., filename: _Optional[str] = ..., mime_type: _Optional[str] = ..., file_size: _Optional[int] = ..., upload_type: _Optional[str] = ..., storage_path: _Optional[str] = ..., presigned_url: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message_id: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
 
 class UploadFileResponse(_message.Message):
     __slots__ = ("upload",)
@@ -128,18 +132,20 @@ class SearchUploadChunksRequest(_message.Message):
     def __init__(self, chat_id: _Optional[str] = ..., query: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class UploadChunk(_message.Message):
-    __slots__ = ("upload_id", "filename", "index", "text", "score")
+    __slots__ = ("upload_id", "filename", "index", "text", "score", "mime_type")
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
     upload_id: str
     filename: str
     index: int
     text: str
     score: float
-    def __init__(self, upload_id: _Optional[str] = ..., filename: _Optional[str] = ..., index: _Optional[int] = ..., text: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
+    mime_type: str
+    def __init__(self, upload_id: _Optional[str] = ..., filename: _Optional[str] = ..., index: _Optional[int] = ..., text: _Optional[str] = ..., score: _Optional[float] = ..., mime_type: _Optional[str] = ...) -> None: ...
 
 class SearchUploadChunksResponse(_message.Message):
     __slots__ = ("chunks",)
@@ -172,6 +178,62 @@ class DeleteChatUploadsRequest(_message.Message):
     def __init__(self, chat_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DeleteChatUploadsResponse(_message.Message):
+    __slots__ = ("deleted_count",)
+    DELETED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    deleted_count: int
+    def __init__(self, deleted_count: _Optional[int] = ...) -> None: ...
+
+class ListProjectDocumentsRequest(_message.Message):
+    __slots__ = ("project_id",)
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ...) -> None: ...
+
+class ListProjectDocumentsResponse(_message.Message):
+    __slots__ = ("project_id", "documents")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    documents: _containers.RepeatedCompositeFieldContainer[Upload]
+    def __init__(self, project_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[Upload, _Mapping]]] = ...) -> None: ...
+
+class DeleteProjectDocumentRequest(_message.Message):
+    __slots__ = ("project_id", "document_id")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    document_id: str
+    def __init__(self, project_id: _Optional[str] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class DeleteProjectDocumentResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    def __init__(self, message: _Optional[str] = ...) -> None: ...
+
+class SearchProjectDocumentsRequest(_message.Message):
+    __slots__ = ("project_id", "query", "limit")
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    query: str
+    limit: int
+    def __init__(self, project_id: _Optional[str] = ..., query: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class SearchProjectDocumentsResponse(_message.Message):
+    __slots__ = ("chunks",)
+    CHUNKS_FIELD_NUMBER: _ClassVar[int]
+    chunks: _containers.RepeatedCompositeFieldContainer[UploadChunk]
+    def __init__(self, chunks: _Optional[_Iterable[_Union[UploadChunk, _Mapping]]] = ...) -> None: ...
+
+class DeleteProjectDocumentsRequest(_message.Message):
+    __slots__ = ("project_id",)
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ...) -> None: ...
+
+class DeleteProjectDocumentsResponse(_message.Message):
     __slots__ = ("deleted_count",)
     DELETED_COUNT_FIELD_NUMBER: _ClassVar[int]
     deleted_count: int

@@ -26,10 +26,12 @@ if _version_not_supported:
 
 
 class UploadServiceStub:
-    """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
-    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
-    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
-    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    """UploadService stores chat attachments and project documents in S3-compatible storage, parses
+    and indexes them. Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content, and for a
+    project's documents also plain text and Markdown (UTF-8 text). Served by the Upload process. Every
+    RPC needs `authorization: Bearer <JWT>`. A chat's uploads are only their uploader's: anyone
+    else's is reported as missing. A project's documents belong to the project's organization: any
+    member lists them, an admin adds and deletes them (checked with ProjectInternalService). Failures carry google.rpc.ErrorInfo (domain trellis.v1)
     whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
@@ -54,13 +56,25 @@ class UploadServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadResponse.FromString,
                 _registered_method=True)
+        self.ListProjectDocuments = channel.unary_unary(
+                '/trellis.v1.UploadService/ListProjectDocuments',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsResponse.FromString,
+                _registered_method=True)
+        self.DeleteProjectDocument = channel.unary_unary(
+                '/trellis.v1.UploadService/DeleteProjectDocument',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentResponse.FromString,
+                _registered_method=True)
 
 
 class UploadServiceServicer:
-    """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
-    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
-    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
-    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    """UploadService stores chat attachments and project documents in S3-compatible storage, parses
+    and indexes them. Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content, and for a
+    project's documents also plain text and Markdown (UTF-8 text). Served by the Upload process. Every
+    RPC needs `authorization: Bearer <JWT>`. A chat's uploads are only their uploader's: anyone
+    else's is reported as missing. A project's documents belong to the project's organization: any
+    member lists them, an admin adds and deletes them (checked with ProjectInternalService). Failures carry google.rpc.ErrorInfo (domain trellis.v1)
     whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
@@ -69,8 +83,11 @@ class UploadServiceServicer:
         Multipart HTTP uploads (POST /v1/chats/uploads) are translated by the gateway.
         The type is decided by the content (the first 64 KiB, then the whole file), never by the
         name; the file is stored, parsed into text chunks and indexed. On any failure or cancellation
-        nothing of the file is kept. Errors: MISSING_CHAT_ID, CHAT_NOT_FOUND, INVALID_REQUEST (no
-        header first, an empty or unreadable file, fewer or more bytes than the header announced),
+        nothing of the file is kept. With UploadHeader.project_id instead of chat_id the file becomes
+        a document of that project (POST /v1/projects/{project_id}/documents in the gateway).
+        Errors: MISSING_CHAT_ID, CHAT_NOT_FOUND, NOT_FOUND (the project), FORBIDDEN (a project's
+        document by a member who is not an admin), INVALID_REQUEST (no header first, both chat_id and
+        project_id, an empty or unreadable file, fewer or more bytes than the header announced),
         UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE (over UPLOAD_MAX_FILE_BYTES, default 30 MiB),
         STORAGE_UNAVAILABLE, INTERRUPTED (the caller cancelled).
         """
@@ -95,6 +112,24 @@ class UploadServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListProjectDocuments(self, request, context):
+        """ListProjectDocuments returns the documents of a project of the caller's organization, oldest
+        first, with presigned URLs signed for this call. Errors: NOT_FOUND (the project),
+        STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteProjectDocument(self, request, context):
+        """DeleteProjectDocument deletes one document of a project; admin only. Its object goes first,
+        then its row and index entries, as DeleteUpload does. Errors: NOT_FOUND (the project, or no
+        such document in it), FORBIDDEN, STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UploadServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -113,6 +148,16 @@ def add_UploadServiceServicer_to_server(servicer, server):
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteUploadResponse.SerializeToString,
             ),
+            'ListProjectDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProjectDocuments,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsResponse.SerializeToString,
+            ),
+            'DeleteProjectDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteProjectDocument,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trellis.v1.UploadService', rpc_method_handlers)
@@ -122,10 +167,12 @@ def add_UploadServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class UploadService:
-    """UploadService stores chat attachments in S3-compatible storage, parses and indexes them.
-    Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content. Served by the Upload
-    process. Every RPC needs `authorization: Bearer <JWT>` and sees only the caller's own uploads:
-    anyone else's is reported as missing. Failures carry google.rpc.ErrorInfo (domain trellis.v1)
+    """UploadService stores chat attachments and project documents in S3-compatible storage, parses
+    and indexes them. Accepted: PDF, CSV, XLSX, PNG and JPEG, recognised by their content, and for a
+    project's documents also plain text and Markdown (UTF-8 text). Served by the Upload process. Every
+    RPC needs `authorization: Bearer <JWT>`. A chat's uploads are only their uploader's: anyone
+    else's is reported as missing. A project's documents belong to the project's organization: any
+    member lists them, an admin adds and deletes them (checked with ProjectInternalService). Failures carry google.rpc.ErrorInfo (domain trellis.v1)
     whose reason is the stable code named below. Ids are UUID strings; timestamps are UTC.
     """
 
@@ -210,6 +257,60 @@ class UploadService:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def ListProjectDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadService/ListProjectDocuments',
+            trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.ListProjectDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteProjectDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadService/DeleteProjectDocument',
+            trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class UploadInternalServiceStub:
     """UploadInternalService holds the Upload process's RPCs that only other services call (the Chat
@@ -250,6 +351,16 @@ class UploadInternalServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
                 _registered_method=True)
+        self.SearchProjectDocuments = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/SearchProjectDocuments',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsResponse.FromString,
+                _registered_method=True)
+        self.DeleteProjectDocuments = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/DeleteProjectDocuments',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.FromString,
+                _registered_method=True)
 
 
 class UploadInternalServiceServicer:
@@ -261,9 +372,9 @@ class UploadInternalServiceServicer:
     """
 
     def GetUploads(self, request, context):
-        """GetUploads resolves upload_ids for the Chat service: the caller's uploads among upload_ids,
-        in the order asked, with fresh presigned URLs; unknown, malformed and foreign ids are left out
-        rather than reported.
+        """GetUploads resolves upload_ids for the Chat service: the caller's uploads, and the documents of
+        their organization's projects, among upload_ids, in the order asked, with fresh presigned URLs;
+        unknown, malformed and foreign ids are left out rather than reported.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -289,8 +400,9 @@ class UploadInternalServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ReadUploadTable(self, request, context):
-        """ReadUploadTable streams the rows of a CSV or XLSX upload (first sheet), so the Chat service
-        can answer questions about an attached spreadsheet with SQL. The first message has the headers;
+        """ReadUploadTable streams the rows of a CSV or XLSX upload of the caller's, or document of their
+        organization's projects (first sheet), so the Chat service can answer questions about an
+        attached spreadsheet with SQL. The first message has the headers;
         rows come in batches of up to 1,000 per message. Errors: NOT_FOUND, INVALID_REQUEST (not a
         CSV or XLSX upload), STORAGE_UNAVAILABLE.
         """
@@ -302,6 +414,25 @@ class UploadInternalServiceServicer:
         """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries),
         called by the Chat service after deleting chats; ids without uploads are ignored.
         Errors: STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchProjectDocuments(self, request, context):
+        """SearchProjectDocuments returns the chunks of a project's documents most relevant to a query,
+        for the Chat service answering a turn of a chat on that project; ranked as SearchUploadChunks.
+        Errors: NOT_FOUND (not a project of the caller's organization), INVALID_REQUEST (negative
+        limit).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteProjectDocuments(self, request, context):
+        """DeleteProjectDocuments removes every document of a project (objects, rows and index entries),
+        called by the Chat service before it deletes the project; admin only (checked with
+        ProjectInternalService). Errors: NOT_FOUND, FORBIDDEN, STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -334,6 +465,16 @@ def add_UploadInternalServiceServicer_to_server(servicer, server):
                     servicer.DeleteChatUploads,
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.SerializeToString,
+            ),
+            'SearchProjectDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchProjectDocuments,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsResponse.SerializeToString,
+            ),
+            'DeleteProjectDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteProjectDocuments,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -476,6 +617,60 @@ class UploadInternalService:
             '/trellis.v1.UploadInternalService/DeleteChatUploads',
             trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.DeleteChatUploadsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchProjectDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadInternalService/SearchProjectDocuments',
+            trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.SearchProjectDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteProjectDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadInternalService/DeleteProjectDocuments',
+            trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.FromString,
             options,
             channel_credentials,
             insecure,

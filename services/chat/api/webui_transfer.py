@@ -1,0 +1,98 @@
+"""trellis.v1.WebuiTransferService: import, clone, clone of a share and fork of Open WebUI's chats
+(docs/openwebui.md)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+
+from services.chat.api.chat import limit_chat_creation
+from services.chat.api.webui_wire import json_object, webui_chat
+from services.chat.storage.webui_document import from_epoch, invalid, parse_document
+from services.chat.storage.webui_share_store import WebuiShareStore
+from services.chat.storage.webui_transfer_store import ImportedChat, WebuiTransferStore
+from services.common.auth_interceptor import current_principal
+from services.common.database import run_sync
+from services.common.gen.trellis.v1 import webui_transfer_pb2 as pb
+from services.common.gen.trellis.v1 import webui_transfer_pb2_grpc
+from services.common.ratelimit import RateLimiter
+
+MAX_IMPORT = 1000  # chats per import
+
+
+def imported(index: int, request: pb.ImportWebuiChatsRequest) -> ImportedChat:
+    where = f"chats.{index}"
+    return ImportedChat(
+        parse_document(request.chat_json, f"{where}.chat"),
+        f"{where}.chat",
+        folder_id=request.folder_id if request.HasField("folder_id") else None,
+        meta=json_object(request.meta_json, f"{where}.meta"),
+        pinned=request.pinned,
+        archived=request.archived,
+        created_at=from_epoch(request.created_at, f"{where}.created_at") if request.HasField("created_at") else None,
+        updated_at=from_epoch(request.updated_at, f"{where}.updated_at") if request.HasField("updated_at") else None,
+    )
+
+
+class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer):
+    def __init__(
+        self,
+        transfers: WebuiTransferStore,
+        shares: WebuiShareStore,
+        limiter: RateLimiter,
+        *,
+        open_chat_cap: int,
+        create_per_minute: int,
+    ) -> None:
+        self._transfers = transfers
+        self._shares = shares
+        self._limiter = limiter
+        self._cap = open_chat_cap
+        self._create_per_minute = create_per_minute
+
+    async def ImportWebuiChats(  # noqa: N802
+        self, request_iterator: AsyncIterator[pb.ImportWebuiChatsRequest], context: grpc.aio.ServicerContext
+    ) -> pb.ImportWebuiChatsResponse:
+        who = current_principal()
+        await limit_chat_creation(self._limiter, who, self._create_per_minute)
+        chats: list[ImportedChat] = []
+        async for request in request_iterator:
+            if len(chats) == MAX_IMPORT:
+                raise invalid("chats", f"at most {MAX_IMPORT} chats per import")
+            chats.append(imported(len(chats), request))
+        records = await run_sync(self._transfers.import_chats, who.organization_id, who.member_id, chats, self._cap)
+        return pb.ImportWebuiChatsResponse(chats=[webui_chat(r) for r in records])
+
+    async def CloneWebuiChat(  # noqa: N802
+        self, request: pb.CloneWebuiChatRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloneWebuiChatResponse:
+        who = current_principal()
+        await limit_chat_creation(self._limiter, who, self._create_per_minute)
+        title = request.title if request.HasField("title") else None
+        record = await run_sync(
+            self._transfers.clone, who.organization_id, who.member_id, request.chat_id, title, self._cap
+        )
+        return pb.CloneWebuiChatResponse(chat=webui_chat(record))
+
+    async def CloneSharedWebuiChat(  # noqa: N802
+        self, request: pb.CloneSharedWebuiChatRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloneSharedWebuiChatResponse:
+        who = current_principal()
+        share = await run_sync(self._shares.shared, who.organization_id, request.share_id)
+        await limit_chat_creation(self._limiter, who, self._create_per_minute)
+        record = await run_sync(
+            self._transfers.clone_shared, who.organization_id, who.member_id, share.chat_id, share.snapshot, self._cap
+        )
+        return pb.CloneSharedWebuiChatResponse(chat=webui_chat(record))
+
+    async def ForkWebuiChat(  # noqa: N802
+        self, request: pb.ForkWebuiChatRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ForkWebuiChatResponse:
+        who = current_principal()
+        await limit_chat_creation(self._limiter, who, self._create_per_minute)
+        message_id = request.message_id if request.HasField("message_id") else None
+        record = await run_sync(
+            self._transfers.fork, who.organization_id, who.member_id, request.chat_id, message_id, self._cap
+        )
+        return pb.ForkWebuiChatResponse(chat=webui_chat(record))
