@@ -169,6 +169,9 @@ class EmbeddedEngine:
         else:
             text = scalar_answer(parsed, result, schema)
         text += definition_notes(parsed, schema)
+        if result.cells_cut:  # values cut by QUERY_MAX_CELL_BYTES: say so (row cuts are reported above)
+            text += " " + result.notice
+            yield Note("truncated", result.notice)
         if parsed.readings:
             text += f" ({'; '.join(parsed.readings)}.)"
         async for delta in stream_text(f"{text}\n\n```sql\n{built.sql}\n```", self._delay):
