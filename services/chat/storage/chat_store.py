@@ -5,6 +5,8 @@ Every chat query filters by organization *and* member: ownership is part of the 
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +24,7 @@ from services.common.errors import ApiError
 from services.common.ids import canonical_uuid, new_id
 
 PAGE_SIZE = 20
+APPEND_ATTEMPTS = 50
 PREVIEW_CHARS = 120
 
 
@@ -248,7 +251,7 @@ class ChatStore:
         seq are read in one statement (after the lock), so a stale pointer comes with a taken seq.
         """
         last_seq = select(func.max(Message.seq)).where(col(Message.chat_id) == chat_id).scalar_subquery()
-        for _ in range(10):
+        for attempt in range(APPEND_ATTEMPTS):
             with Session(self.engine, expire_on_commit=False) as s:
                 chat = s.exec(select(Chat).where(col(Chat.id) == chat_id).with_for_update()).first()
                 if chat is None:
@@ -276,6 +279,8 @@ class ChatStore:
                     return msg
                 except IntegrityError:
                     s.rollback()  # another writer took this seq: retry with the next one
+                    # Jittered backoff: writers that collided do not collide again in lockstep.
+                    time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise ApiError("INTERNAL", "Could not append the message: too much concurrent activity on this chat")
 
     # --- one turn per chat ---------------------------------------------------------------
