@@ -128,6 +128,18 @@ def _json(schema: Schema, description: str = "OK") -> Schema:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _files_of(owner: str, items: str, component: str) -> Schema:
+    """The stored files of a chat or a project: `{owner: id, items: [component, ...]}`."""
+    return {
+        "type": "object",
+        "properties": {
+            owner: {"type": "string"},
+            items: {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}},
+        },
+        "required": [owner, items],
+    }
+
+
 CUSTOM: dict[Key, Schema] = {
     ("GET", "/healthz"): {
         "summary": "The gateway is up; each backing service's gRPC health",
@@ -223,18 +235,7 @@ CUSTOM: dict[Key, Schema] = {
         },
     },
     ("GET", "/v1/chats/{chat_id}/uploads"): {
-        "responses": {
-            "200": _json(
-                {
-                    "type": "object",
-                    "properties": {
-                        "chat_id": {"type": "string"},
-                        "uploads": {"type": "array", "items": {"$ref": "#/components/schemas/Upload"}},
-                    },
-                    "required": ["chat_id", "uploads"],
-                }
-            )
-        },
+        "responses": {"200": _json(_files_of("chat_id", "uploads", "Upload"))},
     },
     ("DELETE", "/v1/chats/uploads/{upload_id}"): {
         "responses": {
@@ -270,18 +271,7 @@ CUSTOM: dict[Key, Schema] = {
         },
     },
     ("GET", "/v1/projects/{project_id}/documents"): {
-        "responses": {
-            "200": _json(
-                {
-                    "type": "object",
-                    "properties": {
-                        "project_id": {"type": "string"},
-                        "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}},
-                    },
-                    "required": ["project_id", "documents"],
-                }
-            )
-        },
+        "responses": {"200": _json(_files_of("project_id", "documents", "Document"))},
     },
 }
 # Routes answered with a turn's events: the request comes from the RPC, the response is SSE.
