@@ -19,7 +19,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, cre
 
 from devstack.demo_db import TABLES, create_demo_database
 from devstack.ports import free_port
-from services.chat.engines.base import Database, Delta, Note, Status, TurnContext, Viz
+from services.chat.engines.base import Database, Delta, HistoryTurn, Note, Status, TurnContext, Viz
 from services.chat.engines.openai.engine import OpenAICompatEngine, OpenAIConfig, openai_engines, parse_models
 from services.chat.engines.openai.tools import DatabaseTools
 from services.chat.engines.registry import EngineRegistry
@@ -351,7 +351,10 @@ async def test_rules_memories_and_history_reach_the_model(server, database) -> N
     server.script(text_reply("Bonjour."))
     ctx = TurnContext(
         question="How are sales?",
-        history=[("user", "hi"), ("assistant", "Hello!"), ("user", "lost turn"), ("assistant", "")],
+        history=[
+            HistoryTurn(r, c)
+            for r, c in [("user", "hi"), ("assistant", "Hello!"), ("user", "lost turn"), ("assistant", "")]
+        ],
         database=database,
         organization_rules=["Always answer in French.", "Call the data source 'the warehouse'."],
         memories=["Manages the Europe region.", "Prefers charts over tables."],

@@ -19,11 +19,21 @@ class Database:
     display_name: str
 
 
+@dataclass(frozen=True)
+class HistoryTurn:
+    """One earlier message of the chat's current branch, as stored (context comes from the store only)."""
+
+    role: str
+    content: str
+    # The message's metadata: an answer's `sql`, `result`, `declined`, a question's `uploads`…
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class TurnContext:
     question: str
-    # Earlier turns of the chat, oldest first: (role, content).
-    history: list[tuple[str, str]] = field(default_factory=list)
+    # Earlier messages of the chat's current branch, oldest first.
+    history: list[HistoryTurn] = field(default_factory=list)
     database: Database | None = None
     model: str = ""
     organization_rules: list[str] = field(default_factory=list)

@@ -24,6 +24,7 @@ from services.chat.engines.base import (
     Delta,
     Engine,
     EngineEvent,
+    HistoryTurn,
     Note,
     Status,
     Tool,
@@ -145,13 +146,15 @@ class TurnService:
         url = self._cipher.decrypt(integration.url_encrypted)
         return Database(url=url, dialect=integration.dialect, display_name=integration.display_name)
 
-    async def _history(self, chat_id: str, before_seq: int | None = None) -> list[tuple[str, str]]:
+    async def _history(self, chat_id: str, before_seq: int | None = None) -> list[HistoryTurn]:
         messages = await run_sync(self._chats.messages, chat_id)
-        kept = [(m.role, m.content) for m in messages if before_seq is None or m.seq < before_seq]
+        kept = [
+            HistoryTurn(m.role, m.content, dict(m.meta)) for m in messages if before_seq is None or m.seq < before_seq
+        ]
         return kept[-2 * HISTORY_TURNS :]
 
     async def _context(
-        self, who: Principal, text: str, engine: Engine, database: Database | None, history: list[tuple[str, str]]
+        self, who: Principal, text: str, engine: Engine, database: Database | None, history: list[HistoryTurn]
     ) -> TurnContext:
         """Everything the engine may use: rules of the organization and the member's memories included."""
         rules = await run_sync(self._rules.list_all, who.organization_id)

@@ -69,7 +69,7 @@ def initial_messages(ctx: TurnContext, *, max_steps: int, today: date | None = N
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": system_prompt(ctx, max_steps=max_steps, today=today)}
     ]
-    turns = [(role, content) for role, content in ctx.history if role in ("user", "assistant") and content.strip()]
+    turns = [(h.role, h.content) for h in ctx.history if h.role in ("user", "assistant") and h.content.strip()]
     for role, content in [*turns, ("user", ctx.question)]:
         # Empty answers (an interrupted or failed turn) are left out; the neighbours they leave are
         # merged, since many chat templates insist on alternating roles.
