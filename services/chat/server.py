@@ -67,6 +67,7 @@ from services.common.gen.trellis.v1 import (
 from services.common.grpc_server import configure_logging, serve
 from services.common.ratelimit import make_rate_limiter
 from services.common.token_checks import CachedTokenCheck
+from services.common.worker_processes import is_worker, supervise
 
 RECOVERY_INTERVAL = 60.0
 log = logging.getLogger(__name__)
@@ -75,6 +76,31 @@ log = logging.getLogger(__name__)
 async def main() -> None:
     settings = ChatSettings()
     configure_logging(settings.log_level, "chat", settings.log_format)
+    if settings.workers > 1 and not is_worker():
+        await _supervise_workers(settings)
+    else:
+        await _serve(settings)
+
+
+async def _supervise_workers(settings: ChatSettings) -> None:
+    """CHAT_WORKERS processes on one port: the schema, secrets and key files are made once, here."""
+    if settings.migrate_on_start:
+        await run_sync(lambda: open_stores(settings.resolved_database_url(), migrate_schema=True).close())
+    settings.resolved_jwt_secret()
+    settings.resolved_encryption_key()
+    port = settings.address.rsplit(":", 1)[1]
+    await supervise(
+        "chat",
+        "services.chat.server",
+        settings.workers,
+        # the workers find the schema ready, and the parent serves their summed metrics
+        worker_env={"MIGRATE_ON_START": "false", "CHAT_METRICS_PORT": "0"},
+        metrics_dir=settings.data_dir.resolve() / "metrics" / f"chat-{port}",
+        metrics_address=(settings.metrics_host, settings.metrics_port),
+    )
+
+
+async def _serve(settings: ChatSettings) -> None:
     database_url = settings.resolved_database_url()
     if not settings.migrate_on_start:  # a migration job owns the schema: wait for it, never race it
         await run_sync(wait_for_schema, database_url, MIGRATIONS, VERSION_TABLE, settings.schema_wait)

@@ -16,6 +16,8 @@ class ChatSettings(ServiceSettings):
     address: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_ADDRESS")
     # Prometheus metrics on METRICS_HOST:this port (0: none).
     metrics_port: int = Field(default=9464, ge=0, alias="CHAT_METRICS_PORT")
+    # Processes serving CHAT_GRPC_ADDRESS together (services/common/worker_processes.py).
+    workers: int = Field(default=1, ge=1, le=64, alias="CHAT_WORKERS")
     database_url: str = Field(default="", validation_alias=AliasChoices("CHAT_DATABASE_URL", "DATABASE_URL"))
     redis_url: str = Field(default="", alias="REDIS_URL")
     open_chat_cap: int = Field(default=500, alias="OPEN_CHAT_CAP")

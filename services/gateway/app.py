@@ -50,7 +50,12 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state = GatewayState(
             settings=settings,
-            clients=ServiceClients(settings.chat_target, settings.upload_target, settings.rpc_deadline),
+            clients=ServiceClients(
+                settings.chat_target,
+                settings.upload_target,
+                settings.rpc_deadline,
+                chat_channels=settings.chat_channels,
+            ),
             jwt_secret=settings.resolved_jwt_secret(),
             connection_cap=make_connection_cap(settings.redis_url),
             rate_limiter=make_rate_limiter(settings.redis_url),

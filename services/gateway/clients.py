@@ -6,6 +6,7 @@ serves the route module of the same name; calls go through `caller.Caller`, neve
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -40,13 +41,17 @@ def _stub(stub_class: Callable[[grpc.aio.Channel], S], channel: grpc.aio.Channel
 
 
 class ServiceClients:
-    def __init__(self, chat_target: str, upload_target: str, deadline: float) -> None:
+    def __init__(self, chat_target: str, upload_target: str, deadline: float, *, chat_channels: int = 1) -> None:
         options = [("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 32 * 1024 * 1024)]
-        self.chat_channel = grpc.aio.insecure_channel(chat_target, options=options)
+        # Channels of one target share their connection unless each keeps its own subchannel pool.
+        own = [*options, ("grpc.use_local_subchannel_pool", 1)]
+        self._chat_channels = [grpc.aio.insecure_channel(chat_target, options=own) for _ in range(chat_channels)]
+        self.chat_channel = self._chat_channels[0]
         self.upload_channel = grpc.aio.insecure_channel(upload_target, options=options)
         # Chat process
         self.auth = _stub(auth_pb2_grpc.AuthServiceStub, self.chat_channel)
-        self.chat = _stub(chat_pb2_grpc.ChatServiceStub, self.chat_channel)  # chats, messages and turns
+        # Chats, messages and turns, the busiest service: its calls take the connections in turn.
+        self._chat_stubs = itertools.cycle([_stub(chat_pb2_grpc.ChatServiceStub, c) for c in self._chat_channels])
         self.models = _stub(model_pb2_grpc.ModelServiceStub, self.chat_channel)
         self.saved_queries = _stub(saved_query_pb2_grpc.SavedQueryServiceStub, self.chat_channel)
         self.integrations = _stub(integration_pb2_grpc.IntegrationServiceStub, self.chat_channel)
@@ -82,6 +87,12 @@ class ServiceClients:
                 out[name] = f"UNREACHABLE ({err.code().name})"
         return out
 
+    @property
+    def chat(self) -> chat_pb2_grpc.ChatServiceStub:
+        """The ChatService stub of the next connection to the Chat service."""
+        return next(self._chat_stubs)
+
     async def close(self) -> None:
-        await self.chat_channel.close()
+        for channel in self._chat_channels:
+            await channel.close()
         await self.upload_channel.close()

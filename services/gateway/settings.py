@@ -13,6 +13,9 @@ class GatewaySettings(ServiceSettings):
     # Processes serving the port (uvicorn workers); their metrics are summed at /metrics.
     workers: int = Field(default=1, ge=1, alias="GATEWAY_WORKERS")
     chat_target: str = Field(default="127.0.0.1:50051", alias="CHAT_GRPC_TARGET")
+    # Connections to the Chat service that chats and turns are spread over: one HTTP/2 connection
+    # reaches one process, so several let CHAT_WORKERS processes share the load.
+    chat_channels: int = Field(default=4, ge=1, le=64, alias="CHAT_GRPC_CHANNELS")
     upload_target: str = Field(default="127.0.0.1:50052", alias="UPLOAD_GRPC_TARGET")
     # Deadline for unary gRPC calls; streaming turns get their own, longer one.
     rpc_deadline: float = Field(default=15.0, alias="GRPC_DEADLINE_SECONDS")
