@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from sqlalchemy.engine import make_url
 
+from services.chat.engines.openai.history import DEFAULT_TOKEN_BUDGET as DEFAULT_HISTORY_TOKEN_BUDGET
 from services.common.secret_files import load_or_create
 from services.common.settings import ServiceSettings
 
@@ -38,13 +39,17 @@ class ChatSettings(ServiceSettings):
     query_max_result_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, alias="QUERY_MAX_RESULT_BYTES")
     # Pace of the embedded engine's text deltas (a typing effect); 0 streams as fast as possible.
     stream_delay_ms: int = Field(default=0, alias="ENGINE_STREAM_DELAY_MS")
-    # OpenAI-compatible models (engines/openai_compat.py): `id[=Display name],...`; none while empty.
+    # OpenAI-compatible models (engines/openai/engine.py): `id[=Display name],...`; none while empty.
     openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")
     openai_api_key: str = Field(default="", alias="OPENAI_API_KEY")
     openai_models: str = Field(default="", alias="OPENAI_MODELS")
     openai_max_steps: int = Field(default=8, ge=1, alias="OPENAI_MAX_STEPS")
     openai_max_tokens: int = Field(default=1024, ge=1, alias="OPENAI_MAX_TOKENS")
     openai_timeout: float = Field(default=120.0, gt=0, alias="OPENAI_TIMEOUT_SECONDS")
+    # Estimated tokens (characters / 4) of earlier turns sent with a question; 0 sends none.
+    openai_history_token_budget: int = Field(
+        default=DEFAULT_HISTORY_TOKEN_BUDGET, ge=0, alias="OPENAI_HISTORY_TOKEN_BUDGET"
+    )
     # The model_id used when a turn names none; the embedded engine when unset or unknown.
     default_model: str = Field(default="", alias="DEFAULT_MODEL")
     # A user message left without an answer for this long (a crashed turn) gets an error marker.

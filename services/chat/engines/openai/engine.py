@@ -5,7 +5,9 @@ Configured by OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODELS (each model id b
 run_sql and make_visualization (services/chat/engines/openai/tools.py); the model's content tokens
 are forwarded as text deltas as they arrive, as long as no tool call has begun in that step. After
 OPENAI_MAX_STEPS rounds of tool calls the model is asked once more with `tool_choice: "none"`
-for its final answer. Every request carries `max_tokens`.
+for its final answer. Every request carries `max_tokens`. The chat's earlier questions and answers,
+each answer with the SQL it ran, come first, newest kept within OPENAI_HISTORY_TOKEN_BUDGET
+(services/chat/engines/openai/history.py).
 
 Text a step streamed before its tool call stays part of the answer (it has already been sent), so the
 deltas always concatenate exactly to the stored answer; text after a tool call began is kept from
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from services.chat.engines.base import EMBEDDED_MODEL_ID, Delta, EngineEvent, Status, Tool, TurnContext, Viz
+from services.chat.engines.openai.history import DEFAULT_TOKEN_BUDGET
 from services.chat.engines.openai.prompt import initial_messages
 from services.chat.engines.openai.stream import Outcome, ToolCall, model_error, stream_completion
 from services.chat.engines.openai.tools import TOOL_SPECS, DatabaseTools
@@ -59,6 +62,8 @@ class OpenAIConfig:
     max_tokens: int = 1024
     timeout: float = 120.0
     query_timeout: float = 15.0
+    # Estimated tokens of earlier turns sent with each question (history.py).
+    history_token_budget: int = DEFAULT_TOKEN_BUDGET
 
     @property
     def completions_url(self) -> str:
@@ -87,6 +92,7 @@ def openai_engines(
     max_tokens: int,
     timeout: float,
     query_timeout: float,
+    history_token_budget: int = DEFAULT_TOKEN_BUDGET,
 ) -> list[OpenAICompatEngine]:
     """One engine per configured model (none when OPENAI_MODELS is empty)."""
     parsed = parse_models(models)
@@ -101,6 +107,7 @@ def openai_engines(
         max_tokens=max_tokens,
         timeout=timeout,
         query_timeout=query_timeout,
+        history_token_budget=history_token_budget,
     )
     engines = []
     for model_id, display in parsed:
@@ -123,6 +130,7 @@ def engines_from_settings(settings: ChatSettings) -> list[OpenAICompatEngine]:
         max_tokens=settings.openai_max_tokens,
         timeout=settings.openai_timeout,
         query_timeout=settings.query_timeout,
+        history_token_budget=settings.openai_history_token_budget,
     )
 
 
@@ -209,7 +217,7 @@ class OpenAICompatEngine:
         if status := out.status(turn_pb2.PROCESSING_STATUS_THINKING):
             yield status
         tools = DatabaseTools(ctx.database, query_timeout=config.query_timeout) if ctx.database else None
-        messages = initial_messages(ctx, max_steps=config.max_steps)
+        messages = initial_messages(ctx, max_steps=config.max_steps, history_budget=config.history_token_budget)
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         step = 0
         async with self._client(headers) as client:

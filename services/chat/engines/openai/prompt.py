@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.chat.engines.base import TurnContext
+from services.chat.engines.openai.history import DEFAULT_TOKEN_BUDGET, history_messages
 from services.chat.engines.openai.tools import MAX_RESULT_ROWS, MODEL_ROWS
 from services.chat.engines.passages import label
 
@@ -65,16 +66,18 @@ def system_prompt(ctx: TurnContext, *, max_steps: int, today: date | None = None
     return "\n\n".join(parts)
 
 
-def initial_messages(ctx: TurnContext, *, max_steps: int, today: date | None = None) -> list[dict[str, Any]]:
+def initial_messages(
+    ctx: TurnContext, *, max_steps: int, history_budget: int = DEFAULT_TOKEN_BUDGET, today: date | None = None
+) -> list[dict[str, Any]]:
+    """The system prompt, the earlier turns that fit in `history_budget` (estimated tokens), the question;
+    the system prompt and the question are always sent, whatever the budget."""
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": system_prompt(ctx, max_steps=max_steps, today=today)}
     ]
-    turns = [(h.role, h.content) for h in ctx.history if h.role in ("user", "assistant") and h.content.strip()]
-    for role, content in [*turns, ("user", ctx.question)]:
-        # Empty answers (an interrupted or failed turn) are left out; the neighbours they leave are
-        # merged, since many chat templates insist on alternating roles.
-        if messages[-1]["role"] == role:
-            messages[-1]["content"] += "\n\n" + content
+    for message in [*history_messages(ctx.history, history_budget), {"role": "user", "content": ctx.question}]:
+        # A question whose answer was lost is merged with the next one: chat templates want alternating roles.
+        if messages[-1]["role"] == message["role"]:
+            messages[-1]["content"] += "\n\n" + message["content"]
         else:
-            messages.append({"role": role, "content": content})
+            messages.append(dict(message))
     return messages
