@@ -16,6 +16,10 @@ one of three outcomes:
 
 The questions of the `absent` sets ask about things the database does not hold: declining them
 is right, and any answer is wrong.
+
+The conversation sets (`conv-dev`, `conv-held-out`) are chains of follow-up questions asked turn by
+turn in one chat (conversations.py); every turn is scored with the same rules and reported per
+follow-up kind.
 """
 
 from __future__ import annotations
@@ -23,15 +27,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -39,22 +41,24 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import conversations  # noqa: E402
+import conversations_dev  # noqa: E402
+import conversations_heldout  # noqa: E402
 import questions_absent  # noqa: E402
 import questions_hospital  # noqa: E402
 import questions_retail  # noqa: E402
 import questions_round3  # noqa: E402
 import questions_round4  # noqa: E402
 import questions_saas  # noqa: E402
+from answers import Outcome, ask, tally  # noqa: E402
 from hospital_db import create_hospital_database  # noqa: E402
 from saas_db import create_saas_database  # noqa: E402
-from scoring import results_match, ties_match  # noqa: E402
+from scoring import judge  # noqa: E402
 
 from devstack.demo_db import create_demo_database  # noqa: E402
-from services.chat.engines.base import Database, Delta, Note, TurnContext, Viz  # noqa: E402
+from services.chat.engines.base import Database  # noqa: E402
 from services.chat.engines.embedded.engine import EmbeddedEngine  # noqa: E402
-from services.common.turn_json import visualization_json  # noqa: E402
 
-_LIMIT = re.compile(r"\s+LIMIT\s+\d+\s*$", re.IGNORECASE)
 CATEGORIES = [
     "schema",
     "count",
@@ -72,7 +76,7 @@ CATEGORIES = [
     "absent",
 ]
 SETS = ["dev", "held-out", "held-out-2", "held-out-3", "held-out-4", "absent"]
-OUTCOMES = ("right", "declined", "wrong")
+CONVERSATION_SETS = ["conv-dev", "conv-held-out"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Bench:
     name: str
     create: Callable[..., object]
     sets: dict[str, list[dict]]
+    conversations: dict[str, list[dict]] = field(default_factory=dict)  # chains of follow-up questions
 
 
 BENCHES = [
@@ -94,6 +99,7 @@ BENCHES = [
             "held-out-4": questions_round4.RETAIL,
             "absent": questions_absent.RETAIL,
         },
+        {"conv-dev": conversations_dev.RETAIL, "conv-held-out": conversations_heldout.RETAIL},
     ),
     Bench(
         "hospital",
@@ -106,6 +112,7 @@ BENCHES = [
             "held-out-4": questions_round4.HOSPITAL,
             "absent": questions_absent.HOSPITAL,
         },
+        {"conv-dev": conversations_dev.HOSPITAL, "conv-held-out": conversations_heldout.HOSPITAL},
     ),
     Bench(
         "saas",
@@ -116,69 +123,9 @@ BENCHES = [
             "held-out-4": questions_round4.SAAS,
             "absent": questions_absent.SAAS,
         },
+        {"conv-dev": conversations_dev.SAAS, "conv-held-out": conversations_heldout.SAAS},
     ),
 ]
-
-
-@dataclass
-class Outcome:
-    db: str
-    set: str
-    category: str
-    question: str
-    outcome: str  # right, declined or wrong
-    reason: str
-    sql: str | None
-    answer: str
-    seconds: float
-
-
-def _execute(path: Path, sql: str, today: date) -> list[tuple]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        params = {"today": today.isoformat()} if ":today" in sql else {}
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-async def _ask(engine: EmbeddedEngine, db: Database, q: dict, today: date) -> tuple[str | None, str, list, bool]:
-    sql = None
-    text = []
-    vizzes = []
-    declined = False
-    ctx = TurnContext(question=q["question"], database=db, today=today, organization_rules=list(q.get("rules", [])))
-    async for event in engine.answer(ctx):
-        if isinstance(event, Note) and event.key == "sql":
-            sql = event.value
-        elif isinstance(event, Note) and event.key == "declined":
-            declined = bool(event.value)
-        elif isinstance(event, Delta):
-            text.append(event.text)
-        elif isinstance(event, Viz):
-            vizzes.append(visualization_json(event.visualization))
-    return sql, "".join(text), vizzes, declined or sql is None
-
-
-def _score(path: Path, q: dict, sql: str, vizzes: list, today: date) -> tuple[str, str]:
-    gold = _execute(path, q["sql"], today)
-    try:
-        pred = _execute(path, sql, today)
-    except sqlite3.Error as exc:
-        return "wrong", f"SQL error: {exc}"
-    ok, reason = results_match(gold, pred, bool(q.get("ordered")))
-    unlimited = _LIMIT.sub("", q["sql"])
-    if (
-        not ok
-        and unlimited != q["sql"]
-        and ties_match(gold, _execute(path, unlimited, today), pred, bool(q.get("ordered")))
-    ):
-        ok, reason = True, ""
-    if ok and q.get("chart"):
-        kinds = [v.get("chart_type") for v in vizzes if v.get("type") == "chart"]
-        if q["chart"] not in kinds:
-            ok, reason = False, f"chart {kinds or 'none'} instead of {q['chart']}"
-    return ("right", "") if ok else ("wrong", reason)
 
 
 async def run_db(name: str, path: Path, questions: list[dict], today: date) -> list[Outcome]:
@@ -187,31 +134,29 @@ async def run_db(name: str, path: Path, questions: list[dict], today: date) -> l
     out = []
     for q in questions:
         began = time.perf_counter()
-        try:
-            sql, answer, vizzes, declined = await _ask(engine, db, q, today)
-        except Exception as exc:  # noqa: BLE001 - a crash is a wrong answer, reported
-            sql, answer, vizzes, declined = None, f"error: {exc.__class__.__name__}: {exc}", [], False
+        answer = await ask(engine, db, q["question"], today, rules=q.get("rules", []))
         seconds = time.perf_counter() - began
-        if q["sql"] is None:  # a question about something the database does not hold
-            outcome, reason = ("right", "") if declined and sql is None else ("wrong", "answered instead of declining")
-        elif declined and sql is None:
-            outcome, reason = "declined", answer[:160].replace("\n", " ")
-        elif sql is None:
-            outcome, reason = "wrong", "no SQL: " + answer[:160].replace("\n", " ")
-        else:
-            outcome, reason = _score(path, q, sql, vizzes, today)
-        out.append(Outcome(name, q["set"], q["category"], q["question"], outcome, reason, sql, answer, seconds))
+        outcome, reason = judge(path, q, answer.sql, answer.vizzes, answer.declined, answer.text, today)
+        out.append(
+            Outcome(name, q["set"], q["category"], q["question"], outcome, reason, answer.sql, answer.text, seconds)
+        )
     return out
 
 
-def _cell(rows: list[Outcome]) -> str:
-    if not rows:
-        return ""
-    n = {k: sum(o.outcome == k for o in rows) for k in OUTCOMES}
-    return f"{n['right']:>3}/{n['declined']:>2}/{n['wrong']:>2} of {len(rows):<3}"
-
-
 def report(outcomes: list[Outcome], verbose: bool) -> None:
+    singles = [o for o in outcomes if not o.chain]
+    turns = [o for o in outcomes if o.chain]
+    if singles:
+        report_questions(singles, verbose)
+    if turns:
+        if singles:
+            print()
+        conversations.report(turns, CONVERSATION_SETS, verbose)
+    slowest = max(outcomes, key=lambda o: o.seconds)
+    print(f"\nslowest answer: {slowest.seconds * 1000:.0f} ms ({slowest.db}: {slowest.question!r})")
+
+
+def report_questions(outcomes: list[Outcome], verbose: bool) -> None:
     by_db: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_db[o.db].append(o)
@@ -222,13 +167,13 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
     print(header)
     print("-" * len(header))
     for cat in CATEGORIES:
-        cells = [_cell([o for o in by_db[n] if o.category == cat]) for n in names]
+        cells = [tally([o for o in by_db[n] if o.category == cat]) for n in names]
         if any(cells):
             print(f"{cat:<{width}}" + "".join(f"{c:>22}" for c in cells))
     print("-" * len(header))
-    print(f"{'TOTAL':<{width}}" + "".join(f"{_cell(by_db[n]):>22}" for n in names))
+    print(f"{'TOTAL':<{width}}" + "".join(f"{tally(by_db[n]):>22}" for n in names))
     for which in SETS:
-        cells = [_cell([o for o in by_db[n] if o.set == which]) for n in names]
+        cells = [tally([o for o in by_db[n] if o.set == which]) for n in names]
         if any(cells):
             print(f"{'  ' + which:<{width}}" + "".join(f"{c:>22}" for c in cells))
     print()
@@ -245,8 +190,6 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
             f"({100 * wrong / max(1, len(rows)):.1f}% of all), not-in-database questions declined "
             f"{declined_absent}/{len(absent)}"
         )
-    slowest = max(outcomes, key=lambda o: o.seconds)
-    print(f"\nslowest answer: {slowest.seconds * 1000:.0f} ms ({slowest.db}: {slowest.question!r})")
     for kind in ("wrong", "declined"):
         listed = [o for o in outcomes if o.outcome == kind]
         if listed and verbose:
@@ -274,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong and declined answers")
     parser.add_argument("--json", type=Path, help="write every outcome to this file")
-    parser.add_argument("--only", help="run only questions containing this text")
-    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which questions")
+    parser.add_argument("--only", help="run only questions, and chains with a turn, containing this text")
+    parser.add_argument("--set", choices=[*SETS, *CONVERSATION_SETS, "all"], default="all", help="which questions")
     args = parser.parse_args(argv)
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="nl2sql-") as tmp:
@@ -283,13 +226,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.db not in ("all", bench.name):
                 continue
             questions = [{**q, "set": s} for s, qs in bench.sets.items() if args.set in ("all", s) for q in qs]
+            chains = [{**c, "set": s} for s, cs in bench.conversations.items() if args.set in ("all", s) for c in cs]
             if args.only:
                 questions = [q for q in questions if args.only.lower() in q["question"].lower()]
-            if not questions:
+                chains = [c for c in chains if any(args.only.lower() in t["question"].lower() for t in c["turns"])]
+            if not questions and not chains:
                 continue
             path = Path(tmp) / f"{bench.name}.db"
             bench.create(path, today=args.today)
             outcomes += asyncio.run(run_db(bench.name, path, questions, args.today))
+            outcomes += asyncio.run(conversations.run_chains(bench.name, path, chains, args.today))
     if not outcomes:
         print("no questions selected")
         return 1

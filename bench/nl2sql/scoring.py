@@ -1,8 +1,66 @@
-"""Comparing a predicted result set with the gold one (see run.py for the rules)."""
+"""Scoring an answer: its SQL's result against the gold one, its chart, its decline (see run.py for the rules)."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+_LIMIT = re.compile(r"\s+LIMIT\s+\d+\s*$", re.IGNORECASE)
+
+
+def execute(path: Path, sql: str, today: date) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        params = {"today": today.isoformat()} if ":today" in sql else {}
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def judge(
+    path: Path, q: dict, sql: str | None, vizzes: list[dict], declined: bool, text: str, today: date
+) -> tuple[str, str]:
+    """right, declined or wrong, and why. A question whose gold SQL is None must be declined."""
+    if q["sql"] is None:  # about something the database does not hold, or a follow-up that maps to nothing
+        return ("right", "") if declined and sql is None else ("wrong", "answered instead of declining")
+    if declined and sql is None:
+        return "declined", text[:160].replace("\n", " ")
+    if sql is None:
+        return "wrong", "no SQL: " + text[:160].replace("\n", " ")
+    return score_sql(path, q, sql, vizzes, today)
+
+
+def score_sql(path: Path, q: dict, sql: str, vizzes: list[dict], today: date) -> tuple[str, str]:
+    gold = execute(path, q["sql"], today)
+    try:
+        pred = execute(path, sql, today)
+    except sqlite3.Error as exc:
+        return "wrong", f"SQL error: {exc}"
+    ok, reason = results_match(gold, pred, bool(q.get("ordered")))
+    unlimited = _LIMIT.sub("", q["sql"])
+    if (
+        not ok
+        and unlimited != q["sql"]
+        and ties_match(gold, execute(path, unlimited, today), pred, bool(q.get("ordered")))
+    ):
+        ok, reason = True, ""
+    if ok and q.get("chart"):
+        ok, reason = _presentation(q["chart"], vizzes)
+    return ("right", "") if ok else ("wrong", reason)
+
+
+def _presentation(asked: str, vizzes: list[dict]) -> tuple[bool, str]:
+    """A chart of the type asked for; "table": a table and no chart."""
+    kinds = [v.get("chart_type") for v in vizzes if v.get("type") == "chart"]
+    if asked == "table":
+        if kinds or not any(v.get("type") == "table" for v in vizzes):
+            return False, f"chart {kinds} instead of a table only" if kinds else "no table"
+        return True, ""
+    if asked not in kinds:
+        return False, f"chart {kinds or 'none'} instead of {asked}"
+    return True, ""
 
 
 def _norm(value: object) -> object:
