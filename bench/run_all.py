@@ -40,12 +40,14 @@ def benchmarks(quick: bool) -> list[tuple[str, list[str]]]:
             ("turn_latency", ["bench/turn_latency.py", "--turns", "6"]),
             ("upload_throughput", ["bench/upload_throughput.py", "--size-mib", "2", "--runs", "1"]),
             ("demo_db_generation", ["bench/demo_db_generation.py", "--runs", "1"]),
+            ("mixed_load", ["bench/mixed_load.py", "--users", "3", "--rounds", "1"]),
         ]
     return [
         ("streams", ["bench/streams.py", "--levels", "100,300,1000"]),
         ("turn_latency", ["bench/turn_latency.py", "--turns", "100"]),
         ("upload_throughput", ["bench/upload_throughput.py"]),
         ("demo_db_generation", ["bench/demo_db_generation.py", "--runs", "5"]),
+        ("mixed_load", ["bench/mixed_load.py", "--users", "20", "--rounds", "5"]),
     ]
 
 
