@@ -1,13 +1,15 @@
-"""Turn latency over direct gRPC, SSE through the gateway and WebSocket through the gateway.
+"""Turn latency over direct gRPC, SSE and WebSocket through the gateway, and SSE through the Envoy edge.
 
     .venv/bin/python bench/turn_latency.py [--turns 30] [--question "how many rows are in customers"]
 
-Starts a private stack (Chat service + gateway, no Upload/SeaweedFS) in a temporary directory,
-creates an organization, an API key and the demo integration, then runs the same question
-`--turns` times over each transport, round-robin (the starting transport rotates every round),
-so machine noise hits all three alike. For each turn it measures the time from sending the
-request to receiving `chat_metadata` and to receiving `message`, and prints p50/p90/p99/max per
-transport plus the SSE/gRPC and WS/gRPC ratios of the p50s. Nothing is asserted.
+Starts a private stack (Chat service, gateway and the Envoy edge; no Upload/SeaweedFS) in a
+temporary directory, creates an organization, an API key and the demo integration, then runs the
+same question `--turns` times over each transport, round-robin (the starting transport rotates
+every round), so machine noise hits all of them alike; each round also asks the embedded engine
+in this process, with no transport and no storage at all. For each turn it measures the time from
+sending the request to receiving `chat_metadata` and to receiving `message` (for the engine: its
+first event and its last), and prints p50/p90/p99/max per transport plus the ratios of the p50s
+to direct gRPC, and of direct gRPC to the bare engine. Nothing is asserted.
 
 Rate limits are respected without timing them: a fresh JWT (POST /v1/authenticate) every
 TURNS_PER_TOKEN turns (30 turns/min per `jti` across transports), a fresh WebSocket every
@@ -18,6 +20,7 @@ chats with each token; reconnects, authentication and chat creation stay outside
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import statistics
@@ -36,11 +39,14 @@ from websockets.sync.client import ClientConnection, connect
 from devstack.demo_db import create_demo_database
 from devstack.stack import Stack, StackConfig
 from services.chat.admin import create_integration
+from services.chat.engines.base import Database, TurnContext
+from services.chat.engines.embedded.engine import EmbeddedEngine
 from services.chat.settings import ChatSettings
 from services.chat.storage.stores import opened_stores
 from services.common.gen.trellis.v1 import chat_pb2, chat_pb2_grpc
 
-TRANSPORTS = ("grpc", "sse", "ws")
+TRANSPORTS = ("grpc", "sse", "ws", "envoy")
+ENGINE = "engine"  # the embedded engine in this process: what the transports and storage add to
 TURNS_PER_TOKEN = 24  # < 30 sends/min per jti, with room for the warm-up turns
 TURNS_PER_SOCKET = 3  # the per-socket burst: 3 send_message per 10 s
 PROGRESS_EVERY = 5  # rounds
@@ -65,6 +71,7 @@ class Setup:
     stack: Stack
     api_key: str
     integration_id: str
+    database_url: str
     email: str = "bench@example.com"
 
 
@@ -139,9 +146,9 @@ def grpc_turn(stub: chat_pb2_grpc.ChatServiceStub, session: Session, question: s
     raise TurnFailedError("gRPC stream ended without a message")
 
 
-def sse_turn(http: httpx.Client, session: Session, question: str) -> Timing:
+def sse_turn(http: httpx.Client, session: Session, question: str, transport: str = "sse") -> Timing:
     headers = {**session.auth_headers(), "Accept": "text/event-stream"}
-    body = {"chat_id": session.chats["sse"], "message": question}
+    body = {"chat_id": session.chats[transport], "message": question}
     t_metadata = None
     start = time.perf_counter()
     with http.stream("POST", "/v1/chats", json=body, headers=headers) as resp:
@@ -155,8 +162,11 @@ def sse_turn(http: httpx.Client, session: Session, question: str) -> Timing:
                 event = line[6:].strip()
             elif line.startswith("data:"):
                 data.append(line[5:].strip())
+                if event is None and transport == "envoy":
+                    # Envoy's transcoded stream: each TurnEvent as JSON, its kind the one key of "event"
+                    event = next(iter(json.loads(data[-1])["event"]))
             elif line == "" and event is not None:  # end of one event
-                if event == "chat_metadata":
+                if event in ("chat_metadata", "chatMetadata"):
                     t_metadata = time.perf_counter()
                 elif event == "message":
                     return finish(start, t_metadata, time.perf_counter())
@@ -181,6 +191,19 @@ def ws_turn(session: Session, question: str) -> Timing:
             return finish(start, t_metadata, time.perf_counter())
         elif event["event"] == "error":
             raise TurnFailedError(f"WebSocket turn failed: {event['data']}")
+
+
+def engine_turn(engine: EmbeddedEngine, database: Database, question: str) -> Timing:
+    """The engine alone, as a turn runs it (schema cached after the warm-up), no transport or storage."""
+
+    async def answer() -> Timing:
+        first = None
+        start = time.perf_counter()
+        async for _ in engine.answer(TurnContext(question=question, database=database)):
+            first = first or time.perf_counter()
+        return finish(start, first, time.perf_counter())
+
+    return asyncio.run(answer())
 
 
 def finish(start: float, t_metadata: float | None, t_message: float) -> Timing:
@@ -210,14 +233,18 @@ def prepare(stack: Stack) -> Setup:
         org = stores.organizations.create_organization(f"Bench {uuid.uuid4().hex[:6]}")
         _, api_key = stores.organizations.create_api_key(org.id, "bench")
         integration = create_integration(stores, settings, org.id, "Retail", f"sqlite:///{db_path.resolve()}")
-    return Setup(stack, api_key, integration.id)
+    return Setup(stack, api_key, integration.id, f"sqlite:///{db_path.resolve()}")
 
 
 def run(setup: Setup, turns: int, warmup: int, question: str) -> dict[str, list[Timing]]:
-    results: dict[str, list[Timing]] = {t: [] for t in TRANSPORTS}
+    results: dict[str, list[Timing]] = {t: [] for t in (*TRANSPORTS, ENGINE)}
+    engine = EmbeddedEngine()
+    database = Database(setup.database_url, "sqlite", "Retail")
+    assert setup.stack.envoy_url is not None
     with (
         grpc.insecure_channel(setup.stack.chat_target) as channel,
         httpx.Client(base_url=setup.stack.gateway_url, timeout=60) as http,
+        httpx.Client(base_url=setup.stack.envoy_url, timeout=60) as edge,
     ):
         stub = chat_pb2_grpc.ChatServiceStub(channel)
         session = Session(setup, http)
@@ -225,6 +252,7 @@ def run(setup: Setup, turns: int, warmup: int, question: str) -> dict[str, list[
             "grpc": lambda: grpc_turn(stub, session, question),
             "sse": lambda: sse_turn(http, session, question),
             "ws": lambda: ws_turn(session, question),
+            "envoy": lambda: sse_turn(edge, session, question, "envoy"),
         }
         try:
             for round_no in range(-warmup, turns):
@@ -234,6 +262,7 @@ def run(setup: Setup, turns: int, warmup: int, question: str) -> dict[str, list[
                 for transport in order:
                     session.before_turn(transport)  # untimed: token, chats, socket
                     timings[transport] = runners[transport]()
+                timings[ENGINE] = engine_turn(engine, database, question)
                 if round_no < 0:
                     continue  # warm-up: connections, caches, first-call imports
                 for transport, timing in timings.items():
@@ -249,9 +278,10 @@ def run(setup: Setup, turns: int, warmup: int, question: str) -> dict[str, list[
 
 def report(results: dict[str, list[Timing]], turns: int, question: str) -> None:
     metrics = (("chat_metadata", "metadata_ms"), ("message", "message_ms"))
+    names = (*TRANSPORTS, ENGINE)
     stats = {
         (t, attr): [percentile([getattr(x, attr) for x in results[t]], p) for p in (50, 90, 99, 100)]
-        for t in TRANSPORTS
+        for t in names
         for _, attr in metrics
     }
     quartet = f"{'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}"
@@ -260,18 +290,20 @@ def report(results: dict[str, list[Timing]], turns: int, question: str) -> None:
     print(f"{'':<10}| {'to chat_metadata':^31} | {'to message':^31}")
     print(f"{'transport':<10}| {quartet} | {quartet}")
     print("-" * 10 + "+" + "-" * 33 + "+" + "-" * 33)
-    for t in TRANSPORTS:
+    for t in names:
         cells = [" ".join(f"{v:7.1f}" for v in stats[t, attr]) for _, attr in metrics]
         print(f"{t:<10}| {cells[0]} | {cells[1]}")
+    print(f"({ENGINE}: the embedded engine in this process, first event and last, no transport or storage)")
     print()
-    for t in ("sse", "ws"):
+    for t, base_name in (("sse", "grpc"), ("ws", "grpc"), ("envoy", "grpc"), ("envoy", "sse"), ("grpc", ENGINE)):
         ratios = []
-        for name, attr in metrics:
-            base = stats["grpc", attr][0]
+        # the engine's first event is a status it yields at once: only its whole answer compares
+        for name, attr in metrics[1:] if base_name == ENGINE else metrics:
+            base = stats[base_name, attr][0]
             ratios.append(f"{name} x{stats[t, attr][0] / base:.2f}" if base > 0 else f"{name} n/a")
-        print(f"p50 ratio {t.upper()}/gRPC: {', '.join(ratios)}")
-    mean = {t: statistics.fmean(x.message_ms for x in results[t]) for t in TRANSPORTS}
-    print("mean to message: " + ", ".join(f"{t} {mean[t]:.1f} ms" for t in TRANSPORTS))
+        print(f"p50 ratio {t}/{base_name}: {', '.join(ratios)}")
+    mean = {t: statistics.fmean(x.message_ms for x in results[t]) for t in names}
+    print("mean to message: " + ", ".join(f"{t} {mean[t]:.1f} ms" for t in names))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,8 +317,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="trellis-bench-") as tmp:
-        say("starting the stack (chat service + gateway)")
-        with Stack(StackConfig(data_dir=Path(tmp), with_upload=False, quiet=True)) as stack:
+        say("starting the stack (chat service, gateway, Envoy edge)")
+        with Stack(StackConfig(data_dir=Path(tmp), with_upload=False, quiet=True, envoy_port=0)) as stack:
             elapsed = time.perf_counter() - started
             say(f"stack ready in {elapsed:.1f} s: gateway {stack.gateway_url}, chat {stack.chat_target}")
             setup = prepare(stack)
