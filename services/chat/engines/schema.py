@@ -6,6 +6,11 @@ DuckDB through `information_schema`. Besides tables, columns, primary and foreig
 each table's row count and the distinct values of few-valued text columns (what lets
 "overdue loans" become `state = 'overdue'`), and infers `<name>_id` foreign keys a database did not
 declare.
+
+It also reads the comments the schema's authors wrote on tables and columns (PostgreSQL's
+`COMMENT ON` through pg_description, MySQL/MariaDB's and DuckDB's COLUMN_COMMENT / TABLE_COMMENT,
+and for SQLite, which has no comment syntax, the `-- …` comments kept in the CREATE TABLE text:
+see ddl_comments.py); the embedded engine takes synonyms from them.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from services.chat.engines.ddl_comments import ddl_comments
 from services.chat.sql.runner import QueryResult
 from services.common.errors import ApiError
 
@@ -41,6 +47,7 @@ class Column:
     values: list[str] | None = None
     distinct: int | None = None
     has_nulls: bool = False
+    comment: str = ""  # what the schema's own comment says it is
 
     @property
     def numeric(self) -> bool:
@@ -65,6 +72,7 @@ class Table:
     columns: list[Column]
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     row_count: int = 0
+    comment: str = ""
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:
@@ -180,6 +188,7 @@ async def introspect(dialect: str, query: Query) -> Schema:
         tables = await _information_schema_tables(dialect, query)
     else:
         raise ApiError("QUERY_FAILED", f"Schema introspection does not support '{dialect}'")
+    await _read_comments(tables, dialect, query)
     _infer_foreign_keys(tables)
     for table in tables.values():
         # the first referencing column wins ties between join paths: declaration order, not catalog order
@@ -273,6 +282,18 @@ async def _information_schema_tables(dialect: str, query: Query) -> dict[str, Ta
                 "FROM information_schema.key_column_usage "
                 "WHERE table_schema = database() AND referenced_table_name IS NOT NULL"
             )
+        elif dialect == "duckdb":
+            # DuckDB's constraint_column_usage names the referencing column, not the referenced one
+            fk_sql = (
+                "SELECT kcu.table_name, kcu.column_name, ref.table_name, ref.column_name "
+                "FROM information_schema.referential_constraints rc "
+                "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name "
+                "AND kcu.constraint_schema = rc.constraint_schema "
+                "JOIN information_schema.key_column_usage ref ON ref.constraint_name = rc.unique_constraint_name "
+                "AND ref.constraint_schema = rc.unique_constraint_schema "
+                "AND ref.ordinal_position = kcu.position_in_unique_constraint "
+                "WHERE kcu.table_schema = current_schema()"
+            )
         else:
             fk_sql = (
                 "SELECT kcu.table_name, kcu.column_name, ccu.table_name, ccu.column_name "  # noqa: S608
@@ -290,6 +311,62 @@ async def _information_schema_tables(dialect: str, query: Query) -> dict[str, Ta
     except ApiError:
         pass  # foreign keys are then inferred from column names only
     return tables
+
+
+_PG_COMMENTS = (
+    # objsubid 0 is the table's own comment (no attribute has number 0)
+    "SELECT c.relname, a.attname, d.description FROM pg_catalog.pg_description d "
+    "JOIN pg_catalog.pg_class k ON k.oid = d.classoid AND k.relname = 'pg_class' "
+    "JOIN pg_catalog.pg_class c ON c.oid = d.objoid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
+    "WHERE n.nspname = current_schema()"
+)
+
+
+async def _read_comments(tables: dict[str, Table], dialect: str, query: Query) -> None:
+    """Each table's and column's comment; a database that will not show them just has none."""
+    found: list[tuple[object, object, object]] = []
+    try:
+        if dialect == "sqlite":
+            for name, sql in (await query("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).rows:
+                if str(name) in tables:
+                    notes = ddl_comments(str(sql or ""))
+                    found.append((name, None, notes.table))
+                    found.extend((name, column, text) for column, text in notes.columns.items())
+        elif dialect == "postgresql":
+            found.extend((r[0], r[1], r[2]) for r in (await query(_PG_COMMENTS)).rows)
+        else:
+            scope = _SCOPE[dialect]
+            found.extend(
+                (r[0], None, r[1])
+                for r in (
+                    await query(
+                        "SELECT table_name, table_comment FROM information_schema.tables "  # noqa: S608
+                        f"WHERE table_schema = {scope} AND table_comment IS NOT NULL AND table_comment <> ''"
+                    )
+                ).rows
+            )
+            found.extend(
+                (r[0], r[1], r[2])
+                for r in (
+                    await query(
+                        "SELECT table_name, column_name, column_comment FROM information_schema.columns "  # noqa: S608
+                        f"WHERE table_schema = {scope} AND column_comment IS NOT NULL AND column_comment <> ''"
+                    )
+                ).rows
+            )
+    except ApiError:
+        return
+    for table_name, column_name, text in found:
+        table = tables.get(str(table_name))
+        comment = " ".join(str(text or "").split())
+        if table is None or not comment:
+            continue
+        if column_name is None:
+            table.comment = comment
+        elif (col := table.column(str(column_name))) is not None:
+            col.comment = comment
 
 
 def _singular(word: str) -> str:

@@ -31,7 +31,7 @@ from services.chat.engines.embedded.meta_questions import meta_request
 from services.chat.engines.embedded.nl_dates import BUCKET_WORDS, DateMatch, combine, find_bucket, find_dates
 from services.chat.engines.embedded.periods import GROWTH_WORDS, find_comparison
 from services.chat.engines.embedded.query_spec import MetaRequest, Spec, Unmapped
-from services.chat.engines.embedded.synonyms import Synonym, apply_synonyms
+from services.chat.engines.embedded.synonyms import Synonym, ambiguous_synonym, apply_synonyms
 from services.chat.engines.embedded.vocabulary import CHART_WORDS
 from services.chat.engines.schema import Schema
 
@@ -48,6 +48,8 @@ class Parser:
 
     def parse(self, question: str, today: date, synonyms: list[Synonym] | None = None) -> Spec | MetaRequest | Unmapped:
         text, readings = apply_synonyms(self.lexicon.split_negations(normalise(question)), synonyms or [])
+        if (unclear := ambiguous_synonym(text, synonyms or [])) is not None:
+            return unclear
         tokens = tokenize(text)
         if not tokens:
             return Unmapped("empty")
