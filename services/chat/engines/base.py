@@ -21,7 +21,7 @@ class Database:
 
 @dataclass(frozen=True)
 class HistoryTurn:
-    """One earlier message of the chat's current branch, as stored (context comes from the store only)."""
+    """One earlier message of the chat's current branch, as saved (context comes from saved messages only)."""
 
     role: str
     content: str
