@@ -1,4 +1,4 @@
-"""Admin command-line tool: organizations, API keys, members and integrations.
+"""Admin command-line tool: organizations, API keys, members, integrations, projects and their documents.
 
     python -m services.chat.admin create-org --name "Acme"
     python -m services.chat.admin create-api-key --org ORG_ID       # the key is printed once
@@ -12,10 +12,22 @@
     python -m services.chat.admin list-projects --org ORG_ID
     python -m services.chat.admin update-project --org ORG_ID --id PROJECT_ID --name "Handbook 2026" --tags ""
 
+A project's documents live in the Upload service; these commands call it (and the Chat service)
+as an admin member of the organization (`--as`), with an API key of the organization in
+TRELLIS_API_KEY, so both services must be running (UPLOAD_GRPC_TARGET, CHAT_GRPC_TARGET):
+
+    export TRELLIS_API_KEY=trk_...
+    python -m services.chat.admin add-documents --org ORG_ID --project PROJECT_ID --as a@b.c handbook.pdf prices.csv
+    python -m services.chat.admin list-documents --org ORG_ID --project PROJECT_ID --as a@b.c
+    python -m services.chat.admin remove-document --org ORG_ID --project PROJECT_ID --id DOCUMENT_ID --as a@b.c
+    python -m services.chat.admin delete-project --org ORG_ID --id PROJECT_ID --as a@b.c   # with its documents
+
+add-documents takes what POST /v1/projects/{id}/documents takes (at most UPLOAD_MAX_FILES files of
+at most UPLOAD_MAX_FILE_BYTES, typed by their content) and prints per file what was stored or why
+it was refused; it exits 1 if any file was refused, keeping the others.
+
 Revoking a key, removing a member or deleting an organization refuses the tokens they hold within
-TOKEN_CHECK_CACHE_SECONDS (default 5 s). A project's documents live in the Upload service: add and
-delete them, and delete projects, through the API (`POST /v1/projects/{id}/documents`,
-`DELETE /v1/projects/{id}`), which this tool does not call.
+TOKEN_CHECK_CACHE_SECONDS (default 5 s).
 
 It works on the Chat service's database (DATABASE_URL / CHAT_DATABASE_URL, DATA_DIR).
 """
@@ -23,9 +35,22 @@ It works on the Chat service's database (DATABASE_URL / CHAT_DATABASE_URL, DATA_
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from pathlib import Path
 
+from services.chat.admin_documents import (
+    AdminSettings,
+    Session,
+    add_documents,
+    check_admin,
+    document_line,
+    find_project,
+    remove_project,
+    sign_in,
+)
 from services.chat.api.project import checked_changes
+from services.chat.clients.upload import UploadClient
 from services.chat.security.integration_urls import check_integration_url
 from services.chat.security.url_cipher import UrlCipher
 from services.chat.settings import ChatSettings
@@ -98,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--email", required=True)
     p = sub.add_parser("delete-org", help="delete an organization and everything it owns")
     p.add_argument("--org", required=True)
-    p = sub.add_parser("create-project", help="create a document project (add documents through the API)")
+    p = sub.add_parser("create-project", help="create a document project (then add-documents)")
     p.add_argument("--org", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--description", default="")
@@ -111,14 +136,39 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name")
     p.add_argument("--description")
     p.add_argument("--tags", help='comma-separated; "" clears them')
+    _document_parsers(sub)
     args = parser.parse_args(argv)
 
-    settings = ChatSettings()
+    settings = AdminSettings()
     with opened_stores(settings.resolved_database_url()) as stores:
         return _run(args, settings, stores)
 
 
-def _run(args: argparse.Namespace, settings: ChatSettings, stores: Stores) -> int:
+def _document_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that call the services as an admin member (TRELLIS_API_KEY)."""
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--org", required=True)
+        p.add_argument("--as", dest="as_email", required=True, metavar="EMAIL", help="an admin member to act as")
+        return p
+
+    p = command("add-documents", "add files to a project as documents (PDF, CSV, XLSX, text, Markdown, PNG, JPEG)")
+    p.add_argument("--project", required=True)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = command("list-documents", "a project's documents: id, filename, type, size, added")
+    p.add_argument("--project", required=True)
+    p = command("remove-document", "delete a document of a project (its file and index entries)")
+    p.add_argument("--project", required=True)
+    p.add_argument("--id", required=True, help="the document's id (see list-documents)")
+    p = command("delete-project", "delete a project and its documents (its chats stay, without a source)")
+    p.add_argument("--id", required=True)
+
+
+DOCUMENT_COMMANDS = {"add-documents", "list-documents", "remove-document", "delete-project"}
+
+
+def _run(args: argparse.Namespace, settings: AdminSettings, stores: Stores) -> int:
     try:
         if args.command == "create-org":
             org = create_org(stores, args.name, args.id)
@@ -146,6 +196,8 @@ def _run(args: argparse.Namespace, settings: ChatSettings, stores: Stores) -> in
             return _done(stores.organizations.remove_member(args.org, args.email), f"member {args.email}")
         elif args.command == "delete-org":
             return _done(stores.organizations.delete_organization(args.org), f"organization {args.org}")
+        elif args.command in DOCUMENT_COMMANDS:
+            return asyncio.run(_document_command(args, settings, stores))
         elif args.command.endswith("-project") or args.command == "list-projects":
             _project_command(args, stores)
     except ApiError as err:
@@ -167,6 +219,39 @@ def _project_command(args: argparse.Namespace, stores: Stores) -> None:
         while projects := stores.projects.list_page(args.org, page)[0]:
             print("\n".join(line(project) for project in projects))
             page += 1
+
+
+async def _document_command(args: argparse.Namespace, settings: AdminSettings, stores: Stores) -> int:
+    deleting = args.command == "delete-project"
+    check_admin(stores, args.org, args.as_email)
+    project = find_project(stores, args.org, args.id if deleting else args.project, being_deleted=deleting)
+    uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
+    try:
+        session = Session(await sign_in(settings, args.org, args.as_email), uploads)
+        if args.command == "add-documents":
+            refused = await add_documents(session, settings, project.id, args.files, sys.stdout)
+            if refused:
+                print(f"error: {len(refused)} of {len(args.files)} files refused", file=sys.stderr)
+                return 1
+        elif args.command == "list-documents":
+            for document in await uploads.project_documents(session.who, project.id):
+                print(document_line(document))
+        elif args.command == "remove-document":
+            await uploads.delete_project_document(session.who, project.id, args.id)
+            print(f"document {args.id}: done")
+        else:
+            deleted = await remove_project(session, stores, project)
+            print(f"project {project.id}: done ({deleted} documents deleted)")
+    except ApiError as err:
+        if err.code == "UPSTREAM_UNAVAILABLE":
+            err.detail += (
+                f" (is the Chat service at {settings.resolved_chat_target()} (CHAT_GRPC_TARGET) and the"
+                f" Upload service at {settings.upload_target} (UPLOAD_GRPC_TARGET) running?)"
+            )
+        raise
+    finally:
+        await uploads.close()
+    return 0
 
 
 def _done(found: bool, what: str) -> int:

@@ -115,7 +115,7 @@ async def _serve(settings: ChatSettings) -> None:
         default=settings.default_model or None,
     )
     cipher = UrlCipher(settings.resolved_encryption_key())
-    uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
+    uploads = UploadClient(settings.upload_target, settings.rpc_deadline, grant_secret=secret)
     tables = AttachmentTables(uploads, settings.data_dir / "attachments")
     turns = TurnService(
         stores.chats,
@@ -203,12 +203,14 @@ async def _serve(settings: ChatSettings) -> None:
             WebuiChatServicer(stores.webui_chats, stores.chats, uploads, limiter, **caps), server
         )
         webui_chat_list_pb2_grpc.add_WebuiChatListServiceServicer_to_server(
-            WebuiChatListServicer(stores.webui_chat_lists), server
+            WebuiChatListServicer(stores.webui_chat_lists, uploads), server
         )
         webui_tag_pb2_grpc.add_WebuiTagServiceServicer_to_server(WebuiTagServicer(stores.webui_tags), server)
-        webui_share_pb2_grpc.add_WebuiShareServiceServicer_to_server(WebuiShareServicer(stores.webui_shares), server)
+        webui_share_pb2_grpc.add_WebuiShareServiceServicer_to_server(
+            WebuiShareServicer(stores.webui_shares, uploads), server
+        )
         webui_transfer_pb2_grpc.add_WebuiTransferServiceServicer_to_server(
-            WebuiTransferServicer(stores.webui_transfers, stores.webui_shares, limiter, **caps), server
+            WebuiTransferServicer(stores.webui_transfers, stores.webui_shares, uploads, limiter, **caps), server
         )
         webui_folder_pb2_grpc.add_WebuiFolderServiceServicer_to_server(
             WebuiFolderServicer(stores.webui_folders, uploads), server

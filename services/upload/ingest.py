@@ -8,7 +8,8 @@ The steps, each below in a function or class of its own:
 3. `extract`: once the object is complete, the staged copy is checked as a whole and parsed into
    text chunks in a separate process held to CPU, memory and time limits (`parsers.sandbox`),
    with a vision model's caption in front for images when one is configured.
-4. `Attempt.commit`: the row and its chunks are committed together.
+4. `Attempt.commit`: the row and its chunks are committed together; a project's document then asks
+   the Chat service again whether the project still exists (deleted meanwhile: NOT_FOUND, undone).
 5. `Ingest._undo`: any failure on the way (a refusal, a storage error, the caller going away)
    removes what was written, so a refused file leaves no object and no row.
 """
@@ -278,7 +279,12 @@ class Ingest:
         try:
             await transfer.receive(stream, cancelled)
             parsed = await extract(staged, transfer.mime, header.filename, self.captioner, self.parse_limits)
-            result = await run_sync(present, await attempt.commit(self.store, parsed.chunks))
+            row = await attempt.commit(self.store, parsed.chunks)
+            if header.project_id:
+                # The project may have been deleted while the file streamed, its documents listed
+                # before this row existed: ask again now that the row is committed (undone if gone).
+                await self.chats.readable_project_id(header.project_id)
+            result = await run_sync(present, row)
             log.info(
                 "stored upload %s (%s, %d bytes, %d chunks%s%s)",
                 upload_id,

@@ -79,7 +79,7 @@ async def main() -> None:
         ingest = Ingest(store, storage, chats, settings.max_file_bytes, tmp_dir, captioner)
         upload_pb2_grpc.add_UploadServiceServicer_to_server(UploadServicer(store, storage, chats, ingest), server)
         upload_pb2_grpc.add_UploadInternalServiceServicer_to_server(
-            UploadInternalServicer(store, storage, chats, tmp_dir), server
+            UploadInternalServicer(store, storage, chats, tmp_dir, ingest, jwt_secret), server
         )
         services = upload_pb2.DESCRIPTOR.services_by_name
         return [services["UploadService"].full_name, services["UploadInternalService"].full_name]

@@ -115,6 +115,9 @@ def test_search_get_and_link(stack, org, other_org, uploads) -> None:
         assert _code(svc.LinkUploads, no_message, metadata=owner) == "INVALID_REQUEST"
         linked = svc.LinkUploads(link, metadata=owner)
         assert [(u.id, u.message_id) for u in linked.uploads] == [(csv_id, "msg-1"), (pdf_id, "msg-1")]
+        # Sent again with a later message of the chat: accepted, and each keeps its first message.
+        again = upload_pb2.LinkUploadsRequest(chat_id=chat, message_id="msg-2", upload_ids=[pdf_id])
+        assert [(u.id, u.message_id) for u in svc.LinkUploads(again, metadata=owner).uploads] == [(pdf_id, "msg-1")]
 
     with org.client("owner@example.com") as http:
         listed = http.get(f"/v1/chats/{chat}/uploads").json()["uploads"]

@@ -7,6 +7,7 @@ live in the Upload service: deleting a project deletes them there first.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import project_pb2, project_pb2_grpc
+from services.common.jwt_tokens import Principal
 
 MAX_NAME = 200
 MAX_TAGS = 50
@@ -73,12 +75,33 @@ def _populated(request: project_pb2.UpdateProjectRequest) -> list[str]:
     return [f for f in EDITABLE if getattr(request, f)]
 
 
-async def changeable(organizations: OrganizationStore, projects: ProjectStore, project_id: str) -> Project:
-    """The project, if it is of the caller's organization (NOT_FOUND) and the caller is an admin (FORBIDDEN)."""
+async def changeable(
+    organizations: OrganizationStore, projects: ProjectStore, project_id: str, *, being_deleted: bool = False
+) -> Project:
+    """The project, if it is of the caller's organization (NOT_FOUND) and the caller is an admin (FORBIDDEN);
+    with `being_deleted`, also one whose deletion began."""
     who = current_principal()
-    project = await run_sync(projects.get, who.organization_id, project_id)
+    project = await run_sync(projects.get, who.organization_id, project_id, being_deleted=being_deleted)
     await require_admin(organizations)
     return project
+
+
+async def delete_project(projects: ProjectStore, uploads: UploadClient, who: Principal, project: Project) -> int:
+    """Delete the project and its documents (the caller an admin of its organization); how many documents
+    went. The API and the admin tool both delete this way.
+
+    Marked first (project_store.py, "Deleting"), so a document whose upload is in flight cannot outlive
+    it; then the documents: if the Upload service (or storage) is down, the mark is lifted and the
+    project stays as it was, and the call can be retried; then the row.
+    """
+    await run_sync(projects.mark_deleting, project.organization_id, project.id)
+    try:
+        deleted = await uploads.delete_project_documents(who, project.id)
+    except BaseException:
+        await asyncio.shield(run_sync(projects.mark_deleting, project.organization_id, project.id, deleting=False))
+        raise
+    await run_sync(projects.delete, project.organization_id, project.id)
+    return deleted
 
 
 class ProjectServicer(project_pb2_grpc.ProjectServiceServicer):
@@ -127,16 +150,15 @@ class ProjectServicer(project_pb2_grpc.ProjectServiceServicer):
     async def DeleteProject(  # noqa: N802
         self, request: project_pb2.DeleteProjectRequest, context: grpc.aio.ServicerContext
     ) -> project_pb2.DeleteProjectResponse:
-        project = await changeable(self._organizations, self._projects, request.project_id)
-        # Documents first: if the Upload service (or storage) is down, nothing changes and the
-        # call can be retried; the project never disappears leaving its files behind.
-        await self._uploads.delete_project_documents(current_principal(), project.id)
-        await run_sync(self._projects.delete, project.organization_id, project.id)
+        project = await changeable(self._organizations, self._projects, request.project_id, being_deleted=True)
+        await delete_project(self._projects, self._uploads, current_principal(), project)
         return project_pb2.DeleteProjectResponse(message="Project deleted successfully")
 
 
 class ProjectInternalServicer(project_pb2_grpc.ProjectInternalServiceServicer):
-    """The Upload service's question before it changes a project's documents."""
+    """The Upload service's question before it changes a project's documents. A project being deleted
+    still answers: its deletion removes the documents through here. A new document for it is undone
+    by the Upload service, which asks GetProject again once the document is committed."""
 
     def __init__(self, organizations: OrganizationStore, projects: ProjectStore) -> None:
         self._organizations = organizations
@@ -145,4 +167,5 @@ class ProjectInternalServicer(project_pb2_grpc.ProjectInternalServiceServicer):
     async def CheckProjectChange(  # noqa: N802
         self, request: project_pb2.CheckProjectChangeRequest, context: grpc.aio.ServicerContext
     ) -> project_pb2.Project:
-        return project_proto(await changeable(self._organizations, self._projects, request.project_id))
+        project = await changeable(self._organizations, self._projects, request.project_id, being_deleted=True)
+        return project_proto(project)

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from services.chat.api.webui_images import ChatImages
 from services.chat.api.webui_wire import sorted_page, summaries, webui_chat
+from services.chat.clients.upload import UploadClient
 from services.chat.storage.webui_chat_list_store import WebuiChatListStore
 from services.common.auth_interceptor import current_principal
 from services.common.database import run_sync
@@ -15,8 +17,9 @@ from services.common.gen.trellis.v1 import webui_chat_list_pb2_grpc
 
 
 class WebuiChatListServicer(webui_chat_list_pb2_grpc.WebuiChatListServiceServicer):
-    def __init__(self, lists: WebuiChatListStore) -> None:
+    def __init__(self, lists: WebuiChatListStore, uploads: UploadClient) -> None:
         self._lists = lists
+        self._images = ChatImages(uploads)
 
     async def ListWebuiChats(  # noqa: N802
         self, request: pb.ListWebuiChatsRequest, context: grpc.aio.ServicerContext
@@ -75,4 +78,4 @@ class WebuiChatListServicer(webui_chat_list_pb2_grpc.WebuiChatListServiceService
         )
         while (batch := await run_sync(next, batches, None)) is not None:
             for record in batch:
-                yield pb.StreamWebuiChatsResponse(chat=webui_chat(record))
+                yield pb.StreamWebuiChatsResponse(chat=await self._images.present(who, webui_chat(record)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import grpc
 
+from services.chat.api.webui_images import ChatImages
 from services.chat.api.webui_wire import sorted_page, webui_chat
+from services.chat.clients.upload import UploadClient
 from services.chat.storage.models import WebuiShare
 from services.chat.storage.webui_document import epoch
 from services.chat.storage.webui_share_store import WebuiShareStore
@@ -30,22 +32,23 @@ def snapshot_chat(share: WebuiShare) -> webui_chat_pb2.WebuiChat:
 
 
 class WebuiShareServicer(webui_share_pb2_grpc.WebuiShareServiceServicer):
-    def __init__(self, shares: WebuiShareStore) -> None:
+    def __init__(self, shares: WebuiShareStore, uploads: UploadClient) -> None:
         self._shares = shares
+        self._images = ChatImages(uploads)
 
     async def ShareWebuiChat(  # noqa: N802
         self, request: pb.ShareWebuiChatRequest, context: grpc.aio.ServicerContext
     ) -> pb.ShareWebuiChatResponse:
         who = current_principal()
         record = await run_sync(self._shares.share, who.organization_id, who.member_id, request.chat_id)
-        return pb.ShareWebuiChatResponse(chat=webui_chat(record))
+        return pb.ShareWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
 
     async def GetSharedWebuiChat(  # noqa: N802
         self, request: pb.GetSharedWebuiChatRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetSharedWebuiChatResponse:
         who = current_principal()
         share = await run_sync(self._shares.shared, who.organization_id, request.share_id)
-        return pb.GetSharedWebuiChatResponse(chat=snapshot_chat(share))
+        return pb.GetSharedWebuiChatResponse(chat=await self._images.present(who, snapshot_chat(share)))
 
     async def UnshareWebuiChat(  # noqa: N802
         self, request: pb.UnshareWebuiChatRequest, context: grpc.aio.ServicerContext

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 import grpc
 
 from services.chat.api.chat import limit_chat_creation
+from services.chat.api.webui_images import MAX_IMPORT_IMAGES, ChatImages, data_urls, has_images
 from services.chat.api.webui_wire import json_object, webui_chat
+from services.chat.clients.upload import UploadClient
 from services.chat.storage.webui_document import from_epoch, invalid, parse_document
 from services.chat.storage.webui_share_store import WebuiShareStore
 from services.chat.storage.webui_transfer_store import ImportedChat, WebuiTransferStore
@@ -16,6 +18,8 @@ from services.common.auth_interceptor import current_principal
 from services.common.database import run_sync
 from services.common.gen.trellis.v1 import webui_transfer_pb2 as pb
 from services.common.gen.trellis.v1 import webui_transfer_pb2_grpc
+from services.common.ids import new_id
+from services.common.jwt_tokens import Principal
 from services.common.ratelimit import RateLimiter
 
 MAX_IMPORT = 1000  # chats per import
@@ -40,6 +44,7 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         self,
         transfers: WebuiTransferStore,
         shares: WebuiShareStore,
+        uploads: UploadClient,
         limiter: RateLimiter,
         *,
         open_chat_cap: int,
@@ -47,6 +52,7 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
     ) -> None:
         self._transfers = transfers
         self._shares = shares
+        self._images = ChatImages(uploads)
         self._limiter = limiter
         self._cap = open_chat_cap
         self._create_per_minute = create_per_minute
@@ -61,8 +67,27 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
             if len(chats) == MAX_IMPORT:
                 raise invalid("chats", f"at most {MAX_IMPORT} chats per import")
             chats.append(imported(len(chats), request))
-        records = await run_sync(self._transfers.import_chats, who.organization_id, who.member_id, chats, self._cap)
-        return pb.ImportWebuiChatsResponse(chats=[webui_chat(r) for r in records])
+        stored: dict[str, list[str]] = {}  # chat id → its new uploads
+        try:
+            await self._store_images(who, chats, stored)
+            records = await run_sync(self._transfers.import_chats, who.organization_id, who.member_id, chats, self._cap)
+        except BaseException:
+            for chat_id, upload_ids in stored.items():
+                await self._images.discard(who, chat_id, upload_ids)
+            raise
+        return pb.ImportWebuiChatsResponse(chats=await self._images.presented(who, [webui_chat(r) for r in records]))
+
+    async def _store_images(self, who: Principal, chats: list[ImportedChat], stored: dict[str, list[str]]) -> None:
+        """Each chat's images stored under the id it will have, noting the uploads in `stored`."""
+        if sum(data_urls(item.document) for item in chats) > MAX_IMPORT_IMAGES:
+            raise invalid("chats", f"at most {MAX_IMPORT_IMAGES} images per import")
+        for item in chats:
+            if not has_images(item.document, who.organization_id):
+                continue
+            item.chat_id = new_id()
+            images = await self._images.store(who, item.chat_id, item.document, item.where)
+            stored[item.chat_id] = images.new_upload_ids
+            item.document = images.document
 
     async def CloneWebuiChat(  # noqa: N802
         self, request: pb.CloneWebuiChatRequest, context: grpc.aio.ServicerContext
@@ -73,7 +98,7 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         record = await run_sync(
             self._transfers.clone, who.organization_id, who.member_id, request.chat_id, title, self._cap
         )
-        return pb.CloneWebuiChatResponse(chat=webui_chat(record))
+        return pb.CloneWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
 
     async def CloneSharedWebuiChat(  # noqa: N802
         self, request: pb.CloneSharedWebuiChatRequest, context: grpc.aio.ServicerContext
@@ -84,7 +109,7 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         record = await run_sync(
             self._transfers.clone_shared, who.organization_id, who.member_id, share.chat_id, share.snapshot, self._cap
         )
-        return pb.CloneSharedWebuiChatResponse(chat=webui_chat(record))
+        return pb.CloneSharedWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
 
     async def ForkWebuiChat(  # noqa: N802
         self, request: pb.ForkWebuiChatRequest, context: grpc.aio.ServicerContext
@@ -95,4 +120,4 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         record = await run_sync(
             self._transfers.fork, who.organization_id, who.member_id, request.chat_id, message_id, self._cap
         )
-        return pb.ForkWebuiChatResponse(chat=webui_chat(record))
+        return pb.ForkWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))

@@ -141,6 +141,9 @@ class Project(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # Set while the project is being deleted: it is gone for every reader, and a document whose upload
+    # was in flight finds it gone after committing (project_store.py, "Deleting").
+    deleting_since: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
 class SavedQuery(SQLModel, table=True):

@@ -57,6 +57,12 @@ class OrganizationStore:
                     s.rollback()  # a concurrent authenticate created it first: read it back
         raise ApiError("INTERNAL", "Could not create member")
 
+    def find_member(self, org_id: str, email: str) -> Member | None:
+        """The member with this email in the organization, if any (never creates one)."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            stmt = select(Member).where(Member.organization_id == org_id, Member.email == email.strip().lower())
+            return s.exec(stmt).first()
+
     def get_member(self, org_id: str, member_id: str) -> Member | None:
         with Session(self.engine, expire_on_commit=False) as s:
             member = s.get(Member, member_id)

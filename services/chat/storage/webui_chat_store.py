@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select, update
 from services.chat.storage.chat_store import check_open_chat_cap, delete_subtree
 from services.chat.storage.models import Chat
 from services.chat.storage.webui_document import DEFAULT_TITLE, ChatDocument, NewNode
+from services.chat.storage.webui_image_refs import refs_in
 from services.chat.storage.webui_rows import (
     WebuiChatRecord,
     add_tags,
@@ -51,6 +52,7 @@ class NewChat:
     archived: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    id: str | None = None  # None: a new id (set when the chat's images were stored under it first)
 
 
 def from_document(s: Session, doc: ChatDocument, now: datetime, where: str) -> NewChat:
@@ -65,7 +67,7 @@ def insert_chat(s: Session, org_id: str, member_id: str, spec: NewChat, *, folde
     NOT_FOUND, or dropped quietly without `folder_must_exist` (an import)."""
     now = utcnow()
     chat = Chat(
-        id=new_id(),
+        id=spec.id or new_id(),
         organization_id=org_id,
         member_id=member_id,
         title=spec.title,
@@ -95,12 +97,18 @@ class WebuiChatStore:
         self.engine = engine
 
     def create(
-        self, org_id: str, member_id: str, doc: ChatDocument, folder_id: str | None, cap: int
+        self,
+        org_id: str,
+        member_id: str,
+        doc: ChatDocument,
+        folder_id: str | None,
+        cap: int,
+        chat_id: str | None = None,
     ) -> WebuiChatRecord:
         with Session(self.engine, expire_on_commit=False) as s:
             check_open_chat_cap(s, member_id, cap)
             spec = from_document(s, doc, utcnow(), "chat.history")
-            spec.folder_id = folder_id
+            spec.folder_id, spec.id = folder_id, chat_id
             chat = insert_chat(s, org_id, member_id, spec)
             record = full_record(s, chat)
             s.commit()
@@ -109,6 +117,16 @@ class WebuiChatStore:
     def get(self, org_id: str, member_id: str, chat_id: str) -> WebuiChatRecord:
         with Session(self.engine, expire_on_commit=False) as s:
             return full_record(s, owned_chat(s, org_id, member_id, chat_id))
+
+    def image_refs(self, org_id: str, member_id: str, chat_id: str, node_ids: list[str]) -> list[str]:
+        """The image references stored in the chat's top-level keys and in these messages (the ones a
+        save posts again); CHAT_NOT_FOUND for a chat that is not the member's."""
+        with Session(self.engine) as s:
+            chat = owned_chat(s, org_id, member_id, chat_id)
+            found = [ref.text for ref in refs_in(chat.webui_keys)]
+            for row in load_rows(s, chat.id, node_ids) if node_ids else ():
+                found += [ref.text for ref in refs_in(row.webui_keys)]
+            return found
 
     def update(self, org_id: str, member_id: str, chat_id: str, doc: ChatDocument) -> WebuiChatRecord:
         """Merge a document into the chat (docs/openwebui.md): keys shallow, history without loss."""

@@ -39,6 +39,7 @@ class ImportedChat:
     archived: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    chat_id: str | None = None  # None: a new id (set when its images were stored under it first)
 
 
 def _copied(rows: list[NodeRow]) -> list[NewNode]:
@@ -68,6 +69,7 @@ class WebuiTransferStore:
                 spec.meta = {k: v for k, v in item.meta.items() if k != "tags"}
                 spec.folder_id, spec.pinned, spec.archived = item.folder_id, item.pinned, item.archived
                 spec.created_at, spec.updated_at = item.created_at, item.updated_at
+                spec.id = item.chat_id
                 chat = insert_chat(s, org_id, member_id, spec, folder_must_exist=False)
                 made.append(chat)
             s.flush()

@@ -6,13 +6,16 @@ build (a lock per upload), and every build goes to a file of its own that is ren
 replicas sharing the folder never see a half-written table. A copy does not outlive its upload for
 long: a sweep every minute asks the Upload service (as the member who last used it) whether it still
 exists and deletes the copy of one that is gone, and removes any copy unused for `idle_ttl` (what
-is left when the member's token expired or the process restarted).
+is left when the member's token expired or the process restarted). Several spreadsheets a question
+names together get one more copy holding all their tables, joined (joined_tables.py), which goes with
+any of its uploads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import re
@@ -27,18 +30,19 @@ from google.protobuf import json_format
 from services.chat.clients.upload import UploadClient
 from services.chat.engines.base import Database
 from services.chat.sql.runner import dispose_engine
+from services.chat.turns.joined_tables import SheetTable, build_joined, read_table
 from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal
 
 log = logging.getLogger(__name__)
 
 TABULAR_TYPES = {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-_MENTION = re.compile(r"\b(attach\w*|files?|upload\w*|csv|spreadsheets?|sheets?|xlsx|excel)\b", re.I)
+FILE_WORDS = re.compile(r"\b(attach\w*|files?|upload\w*|csv|spreadsheets?|sheets?|xlsx|excel)\b", re.I)
 
 
 def mentions_attachment(question: str, filenames: list[str]) -> bool:
     low = question.lower()
-    return bool(_MENTION.search(question)) or any(Path(f).stem.lower() in low for f in filenames if f)
+    return bool(FILE_WORDS.search(question)) or any(Path(f).stem.lower() in low for f in filenames if f)
 
 
 def identifier(name: str, fallback: str) -> str:
@@ -120,6 +124,8 @@ class AttachmentTables:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, Principal] = {}  # who last used each cached upload: the sweep asks as them
         self._sweeper: asyncio.Task[None] | None = None
+        self._tables: dict[str, SheetTable] = {}  # an upload's table as read from its copy (uploads never change)
+        self._joins: dict[str, frozenset[str]] = {}  # joined copy's file stem -> the uploads it holds
         self.remove_idle()  # what a previous process left
 
     def path(self, upload_id: str) -> Path:
@@ -141,6 +147,39 @@ class AttachmentTables:
             self._locks.pop(upload_id, None)
         return Database(url=f"sqlite:///{path.resolve()}", dialect="sqlite", display_name=upload["filename"])
 
+    async def table(self, who: Principal, upload: dict[str, Any]) -> SheetTable:
+        """The upload's table (name, columns), from its copy built once; read once per process."""
+        known = self._tables.get(upload["id"])
+        if known is not None and known.path.exists():
+            await self.database(who, upload)  # marks the copy used
+            return known
+        await self.database(who, upload)
+        table = await asyncio.to_thread(read_table, self.path(upload["id"]))
+        self._tables[upload["id"]] = table
+        return table
+
+    async def joined(self, who: Principal, uploads: list[dict[str, Any]]) -> Database | None:
+        """Several uploads' tables in one database, joined on a shared key (joined_tables.py); None
+        when they cannot be joined. Built once per set of uploads, like a single upload's copy."""
+        for upload in uploads:
+            await self.database(who, upload)
+        ids = sorted(u["id"] for u in uploads)
+        stem = "join_" + hashlib.sha256("|".join(ids).encode()).hexdigest()[:24]
+        path = self._dir / f"{stem}.db"
+        lock = self._locks.setdefault(stem, asyncio.Lock())
+        async with lock:
+            if not path.exists():
+                sources = [self.path(u["id"]) for u in uploads]
+                if not await asyncio.to_thread(build_joined, path, sources):
+                    return None
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            self._joins[stem] = frozenset(ids)
+        if not lock.locked():
+            self._locks.pop(stem, None)
+        name = " + ".join(u["filename"] for u in uploads)
+        return Database(url=f"sqlite:///{path.resolve()}", dialect="sqlite", display_name=name)
+
     async def _build(self, who: Principal, upload: dict[str, Any], path: Path) -> None:
         headers: list[str] = []
         rows: list[list[Any]] = []
@@ -153,11 +192,14 @@ class AttachmentTables:
 
     def forget(self, upload_ids: list[str]) -> None:
         """Delete the copies of these uploads now (their uploads were deleted)."""
-        for upload_id in upload_ids:
+        joins = [stem for stem, ids in self._joins.items() if ids.intersection(upload_ids)]
+        for upload_id in [*upload_ids, *joins]:
             path = self.path(upload_id)
             dispose_engine(f"sqlite:///{path.resolve()}")  # pooled connections would keep the file alive
             path.unlink(missing_ok=True)
             self._users.pop(upload_id, None)
+            self._tables.pop(upload_id, None)
+            self._joins.pop(upload_id, None)
 
     def remove_idle(self, now: float | None = None) -> int:
         """Delete copies unused for idle_ttl and temporary files a crashed build left; how many."""

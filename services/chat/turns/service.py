@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,11 +43,12 @@ from services.chat.storage.saved_query_store import SavedQueryStore
 from services.chat.turns.attachment_tables import AttachmentTables
 from services.chat.turns.project_sources import ProjectSources
 from services.chat.turns.saved_query import prepare_saved_sql, saved_query_events
+from services.chat.turns.sources import ChatSources, Choice, answering_from, declined
 from services.chat.turns.turn_metrics import TurnObserver
 from services.common.convert import struct
 from services.common.database import run_sync, utcnow
 from services.common.errors import CODES, ApiError
-from services.common.gen.trellis.v1 import chat_pb2, turn_pb2
+from services.common.gen.trellis.v1 import chat_pb2, turn_pb2, upload_pb2
 from services.common.ids import new_id
 from services.common.jwt_tokens import Principal
 from services.common.ratelimit import RateLimiter
@@ -124,6 +125,7 @@ class TurnService:
         self._rules = rules
         self._projects = projects
         self._documents = DocumentAnswers(stream_delay=stream_delay)
+        self._chat_sources = ChatSources(uploads, tables, query_timeout=query_timeout)
         self._query_timeout = query_timeout
         self._stream_delay = stream_delay
 
@@ -146,12 +148,10 @@ class TurnService:
         url = self._cipher.decrypt(integration.url_encrypted)
         return Database(url=url, dialect=integration.dialect, display_name=integration.display_name)
 
-    async def _history(self, chat_id: str, before_seq: int | None = None) -> list[HistoryTurn]:
+    async def _earlier(self, chat_id: str, before_seq: int | None = None) -> list[Message]:
+        """The messages of the chat's current branch (before `before_seq`), oldest first."""
         messages = await run_sync(self._chats.messages, chat_id)
-        kept = [
-            HistoryTurn(m.role, m.content, dict(m.meta)) for m in messages if before_seq is None or m.seq < before_seq
-        ]
-        return kept[-2 * HISTORY_TURNS :]
+        return [m for m in messages if before_seq is None or m.seq < before_seq]
 
     async def _context(
         self, who: Principal, text: str, engine: Engine, database: Database | None, history: list[HistoryTurn]
@@ -168,9 +168,33 @@ class TurnService:
             memories=[m.content for m in memories],
         )
 
-    def _answer(self, engine: Engine, chat: Chat, context: TurnContext) -> AsyncIterator[EngineEvent]:
-        """The engine's answer; a chat on a project answers from its documents, with citations."""
-        return self._documents.answer(engine, context) if chat.project_id else engine.answer(context)
+    def _answer(
+        self, engine: Engine, chat: Chat, context: TurnContext, choice: Choice | None = None
+    ) -> AsyncIterator[EngineEvent]:
+        """The engine's answer from the chosen source; a chat on a project answers from its documents,
+        with citations, and so does a chat whose question is about its documents (turns/sources.py)."""
+        if chat.project_id:
+            return self._documents.answer(engine, context)
+        if choice is None:
+            return engine.answer(context)
+        if choice.decline:
+            return declined(choice, self._stream_delay)
+        if choice.documents:
+            documents = replace(context, attachments=ChatSources.document_passages(context))
+            return answering_from(choice, self._documents.answer(engine, documents))
+        return answering_from(choice, engine.answer(context))
+
+    async def _files(
+        self, who: Principal, chat: Chat, context: TurnContext, uploads: list[upload_pb2.Upload]
+    ) -> Choice | None:
+        """The chat's files into the context and the source the question names (None: a chat without
+        files, or a project's chat, which answers from its project with the files sent now as before)."""
+        metas = [upload_meta(u) for u in uploads]
+        if chat.project_id:
+            if metas:
+                await self._attach(who, chat.id, context, metas)
+            return None
+        return await self._chat_sources.attach(who, chat.id, context, metas)
 
     async def _sources(self, who: Principal, chat: Chat, context: TurnContext, include_tool_events: bool) -> None:
         """What the turn draws on besides the database: the project's passages, the tool-event wish."""
@@ -182,8 +206,18 @@ class TurnService:
         """Give the engine the attached files: relevant passages, and a spreadsheet as a database."""
         ids = [u["id"] for u in uploads]
         passages = await self._uploads.passages(who, chat_id, context.question, ids)
-        context.attachments = [Attachment(p.upload_id, p.filename, p.text) for p in passages]
+        context.attachments = [Attachment(p.upload_id, p.filename, p.text, p.mime_type) for p in passages]
         context.database = await self._tables.pick(who, uploads, context.question, context.database)
+
+    async def _turn_uploads(
+        self, who: Principal, chat: Chat, sent: list[str], earlier: list[str]
+    ) -> tuple[list[upload_pb2.Upload], list[upload_pb2.Upload]]:
+        """The uploads sent with the turn, and those the turn may use: for a chat on a project only
+        the sent ones (its project is its source), otherwise every file of the branch."""
+        if not sent and (chat.project_id or not earlier):
+            return [], []  # no file: no call
+        attached, usable = await self._uploads.for_turn(who, chat.id, sent, [] if chat.project_id else earlier)
+        return attached, usable
 
     @staticmethod
     def _text(value: str, field_name: str) -> str:
@@ -201,13 +235,13 @@ class TurnService:
         chat = await run_sync(self._chats.get_chat, who.organization_id, who.member_id, req.chat_id)
         engine = self._engines.get(req.model)
         database = await self._database(who, chat, req.integration_id)
-        context = await self._context(who, text, engine, database, await self._history(chat.id))
+        earlier = await self._earlier(chat.id)
+        context = await self._context(who, text, engine, database, _history_of(earlier))
         await self._sources(who, chat, context, req.include_tool_events)
         user_meta: dict[str, Any] = {}
-        attached = await self._uploads.attachable(who, chat.id, list(req.upload_ids)) if req.upload_ids else []
+        attached, usable = await self._turn_uploads(who, chat, list(req.upload_ids), _upload_ids_of(earlier))
         if attached:
             user_meta["uploads"] = [upload_meta(u) for u in attached]
-            await self._attach(who, chat.id, context, user_meta["uploads"])
         values = _struct_values(req.parameters) if req.HasField("parameters") else {}
         if req.saved_query_id:
             query = (await run_sync(self._saved_queries.get, who.organization_id, req.saved_query_id)).query
@@ -219,11 +253,11 @@ class TurnService:
                 )
             else:  # prompt-only: the prompt goes to the engine, the message is only displayed
                 context.question = query.prompt
-                source = self._answer(engine, chat, context)
+                source = self._answer(engine, chat, context, await self._files(who, chat, context, usable))
         else:
             if values:
                 raise ApiError("INVALID_REQUEST", "parameters: only allowed with saved_query_id")
-            source = self._answer(engine, chat, context)
+            source = self._answer(engine, chat, context, await self._files(who, chat, context, usable))
         return PreparedTurn(
             who, chat, text, context, source, engine, user_meta=user_meta, upload_ids=[u.id for u in attached]
         )
@@ -237,20 +271,21 @@ class TurnService:
         text = self._text(req.content, "content")
         engine = self._engines.get(req.model)
         database = await self._database(who, chat, req.integration_id)
-        history = await self._history(chat.id, before_seq=target.seq)
-        context = await self._context(who, text, engine, database, history)
+        earlier = await self._earlier(chat.id, before_seq=target.seq)
+        context = await self._context(who, text, engine, database, _history_of(earlier))
         await self._sources(who, chat, context, req.include_tool_events)
-        # The new user turn keeps the files the edited one had (they are linked to its new id).
+        # The new user turn keeps the files the edited one had (each keeps its first message_id), and
+        # the files of the messages before it stay the turn's sources.
         uploads = list(target.meta.get("uploads") or [])
         upload_ids = [u["id"] for u in uploads]
-        if upload_ids:
-            await self._attach(who, chat.id, context, uploads)
+        _, usable = await self._turn_uploads(who, chat, [], [*_upload_ids_of(earlier), *upload_ids])
+        choice = await self._files(who, chat, context, usable)
         return PreparedTurn(
             who,
             chat,
             text,
             context,
-            self._answer(engine, chat, context),
+            self._answer(engine, chat, context, choice),
             engine,
             edit_of=target,
             user_meta={"uploads": uploads} if uploads else {},
@@ -388,6 +423,16 @@ class TurnService:
                 self._chats.update_meta(msg.id, {"unanswered": True, "error_code": "INTERNAL", "recovered": True})
             count += 1
         return count
+
+
+def _history_of(messages: list[Message]) -> list[HistoryTurn]:
+    kept = [HistoryTurn(m.role, m.content, dict(m.meta)) for m in messages]
+    return kept[-2 * HISTORY_TURNS :]
+
+
+def _upload_ids_of(messages: list[Message]) -> list[str]:
+    """The files sent with the user messages among `messages`, in order."""
+    return [u["id"] for m in messages if m.role == "user" for u in m.meta.get("uploads") or [] if u.get("id")]
 
 
 async def _close(source: AsyncIterator[EngineEvent]) -> None:

@@ -9,6 +9,7 @@ to the organization, once the Chat service has said the caller may read (or chan
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -20,6 +21,9 @@ from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
+from services.common.grants import is_granted
+from services.common.ids import canonical_uuid
+from services.upload import content_types as ct
 from services.upload.clients.chat import ChatAccess, require_chat_id
 from services.upload.ingest import Ingest
 from services.upload.storage.models import Upload
@@ -58,6 +62,55 @@ def chunk_protos(hits: list[Hit]) -> list[upload_pb2.UploadChunk]:
         )
         for h in hits
     ]
+
+
+CHAT_IMAGE_GRANT = "chat-image"
+
+
+class VouchedChats(ChatAccess):
+    """StoreChatImage's view of chats: the chat was proven the caller's by the Chat service's grant
+    (`image_stream`; it may be created in the same request), so the id is only checked for form."""
+
+    def __init__(self) -> None:  # no channel: nothing is asked
+        pass
+
+    async def owned_chat_id(self, chat_id: str) -> str:
+        canonical = canonical_uuid(require_chat_id(chat_id))
+        if canonical is None:
+            raise ApiError("INVALID_REQUEST", "chat_id must be a UUID")
+        return canonical
+
+    async def changeable_project_id(self, project_id: str) -> str:
+        raise ApiError("INVALID_REQUEST", "A chat's image cannot be a project's document")
+
+
+IMAGE_DECLARATIONS = ct.COMPATIBLE[ct.PNG] | ct.COMPATIBLE[ct.JPEG]
+
+
+def check_chat_grant(request: upload_pb2.StoreChatImageRequest, secret: str) -> None:
+    """The header's chat is the caller's (or being made for them), as the Chat service's grant says."""
+    who = current_principal()
+    chat_id = canonical_uuid(require_chat_id(request.header.chat_id))
+    parts = (who.organization_id, who.member_id, chat_id or "")
+    if chat_id is None or not is_granted(secret, request.chat_grant, CHAT_IMAGE_GRANT, *parts):
+        raise ApiError("CHAT_NOT_FOUND", "Chat not found")
+
+
+async def image_stream(
+    requests: AsyncIterator[upload_pb2.StoreChatImageRequest], secret: str
+) -> AsyncIterator[upload_pb2.UploadFileRequest]:
+    """A StoreChatImage stream as UploadFile's: its chat granted, its header held to PNG and JPEG."""
+    async for request in requests:
+        if request.WhichOneof("part") == "header":
+            check_chat_grant(request, secret)
+            declared = ct.normalise_declared(request.header.declared_type)
+            if declared not in IMAGE_DECLARATIONS:
+                raise ApiError("UNSUPPORTED_MEDIA_TYPE", f"{declared or 'untyped'}: images must be PNG or JPEG")
+            yield upload_pb2.UploadFileRequest(header=request.header)
+        elif request.WhichOneof("part") == "chunk":
+            yield upload_pb2.UploadFileRequest(chunk=request.chunk)
+        else:
+            yield upload_pb2.UploadFileRequest()
 
 
 class _UploadRows:
@@ -159,15 +212,28 @@ class UploadServicer(_UploadRows, upload_pb2_grpc.UploadServiceServicer):
 class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceServicer):
     """RPCs only the Chat service calls, with the end user's token: never routed from the edge."""
 
-    def __init__(self, store: UploadStore, storage: ObjectStorage, chats: ChatAccess, tmp_dir: Path) -> None:
+    def __init__(
+        self,
+        store: UploadStore,
+        storage: ObjectStorage,
+        chats: ChatAccess,
+        tmp_dir: Path,
+        ingest: Ingest,
+        grant_secret: str,
+    ) -> None:
         super().__init__(store, storage)
         self._chats = chats
         self._tmp_dir = tmp_dir
+        self._images = dataclasses.replace(ingest, chats=VouchedChats())
+        self._grant_secret = grant_secret
 
     async def DeleteChatUploads(  # noqa: N802
         self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
     ) -> upload_pb2.DeleteChatUploadsResponse:
         rows = await as_caller(self._store.owned_in_chats, list(request.chat_ids))
+        if request.upload_ids:
+            wanted = {canonical_uuid(i) for i in request.upload_ids}
+            rows = [row for row in rows if row.id in wanted]
         await self._remove(rows)
         return upload_pb2.DeleteChatUploadsResponse(deleted_count=len(rows))
 
@@ -218,3 +284,19 @@ class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceS
         project_id = await self._chats.readable_project_id(request.project_id)
         hits = await in_organization(self._store.search_project, project_id, request.query, limit)
         return upload_pb2.SearchProjectDocumentsResponse(chunks=chunk_protos(hits))
+
+    async def StoreChatImage(  # noqa: N802
+        self,
+        request_iterator: AsyncIterator[upload_pb2.StoreChatImageRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> upload_pb2.StoreChatImageResponse:
+        requests = aiter(request_iterator)
+        try:
+            return await self._images.run(
+                image_stream(requests, self._grant_secret),
+                context.cancelled,
+                lambda row: upload_pb2.StoreChatImageResponse(upload=self._to_proto(row)),
+            )
+        except ApiError:
+            await self._images.drain(image_stream(requests, self._grant_secret))  # as UploadFile: the rest, then answer
+            raise

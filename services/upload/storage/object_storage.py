@@ -134,8 +134,12 @@ class StreamingPut:
         with self._state:
             self._eof = True
             self._state.notify_all()
-        await asyncio.shield(self.done)
-        self._raise_outcome()
+        try:
+            await asyncio.shield(self.done)
+        except BaseException:
+            if not self.done.done():  # this call was cancelled, not the upload
+                raise
+        self._raise_outcome()  # a storage failure as STORAGE_UNAVAILABLE, not the client's raw error
 
     async def completed(self) -> bool:
         """Wait for the upload thread to end; True when it left a complete object behind."""

@@ -124,7 +124,10 @@ class UploadStore:
             return list(s.exec(stmt).all())
 
     def link(self, org_id: str, member_id: str, chat_id: str, message_id: str, upload_ids: list[str]) -> list[Upload]:
-        """Attach the caller's uploads of `chat_id` to a user message: all of them or none."""
+        """Attach the caller's uploads of `chat_id` to a user message: all of them or none.
+
+        An upload already linked (re-sent with a later message of its chat) keeps its first
+        message_id: the message it came with."""
         keys = [canonical_uuid(i) for i in upload_ids]
         with Session(self.engine, expire_on_commit=False) as s:
             wanted = list(dict.fromkeys(k for k in keys if k))
@@ -135,10 +138,14 @@ class UploadStore:
             for raw, key in zip(upload_ids, keys, strict=True):
                 if key is None or key not in found:
                     raise ApiError("NOT_FOUND", f"Upload not found: {raw}")
-            s.execute(update(Upload).where(col(Upload.id).in_(wanted)).values(message_id=message_id))
+            first = [k for k in wanted if found[k].message_id is None]
+            if first:
+                # `message_id IS NULL` again in the update: of two concurrent links, the first one wins.
+                stmt_update = update(Upload).where(col(Upload.id).in_(first), col(Upload.message_id).is_(None))
+                s.execute(stmt_update.values(message_id=message_id))
             s.commit()
-            for row in found.values():
-                row.message_id = message_id
+            for key in first:
+                s.refresh(found[key])
         return [found[k] for k in wanted]
 
     def search(

@@ -118,10 +118,12 @@ class ProjectServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteProject(self, request, context):
-        """DeleteProject deletes a project and its documents; admin only. The documents go first (objects,
-        rows and index entries, through the Upload service), so while that service is down nothing
-        changes and the call can be retried. Chats on the project stay, without it: their later turns
-        have no data source. Errors: NOT_FOUND, FORBIDDEN, UPSTREAM_UNAVAILABLE, STORAGE_UNAVAILABLE.
+        """DeleteProject deletes a project and its documents; admin only. The project is hidden first
+        (NOT_FOUND to GetProject, so a document whose upload is in flight is undone and its upload
+        answers NOT_FOUND), then the documents go (objects, rows and index entries, through the Upload
+        service), then the project. While that service is down the project is back as it was and the
+        call can be retried. Chats on the project stay, without it: their later turns have no data
+        source. Errors: NOT_FOUND, FORBIDDEN, UPSTREAM_UNAVAILABLE, STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -339,7 +341,8 @@ class ProjectInternalServiceServicer:
 
     def CheckProjectChange(self, request, context):
         """CheckProjectChange returns the project if the caller may change it: it is a project of the
-        caller's organization (else NOT_FOUND) and the caller is an admin (else FORBIDDEN).
+        caller's organization (else NOT_FOUND) and the caller is an admin (else FORBIDDEN). A project
+        being deleted still answers, so that its deletion can remove its documents.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

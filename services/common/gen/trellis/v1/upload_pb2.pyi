@@ -171,11 +171,29 @@ class ReadUploadTableResponse(_message.Message):
     truncated: bool
     def __init__(self, headers: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[_struct_pb2.ListValue, _Mapping]]] = ..., truncated: _Optional[bool] = ...) -> None: ...
 
+class StoreChatImageRequest(_message.Message):
+    __slots__ = ("header", "chunk", "chat_grant")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    CHAT_GRANT_FIELD_NUMBER: _ClassVar[int]
+    header: UploadHeader
+    chunk: bytes
+    chat_grant: str
+    def __init__(self, header: _Optional[_Union[UploadHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ..., chat_grant: _Optional[str] = ...) -> None: ...
+
+class StoreChatImageResponse(_message.Message):
+    __slots__ = ("upload",)
+    UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    upload: Upload
+    def __init__(self, upload: _Optional[_Union[Upload, _Mapping]] = ...) -> None: ...
+
 class DeleteChatUploadsRequest(_message.Message):
-    __slots__ = ("chat_ids",)
+    __slots__ = ("chat_ids", "upload_ids")
     CHAT_IDS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
     chat_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, chat_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, chat_ids: _Optional[_Iterable[str]] = ..., upload_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DeleteChatUploadsResponse(_message.Message):
     __slots__ = ("deleted_count",)

@@ -361,6 +361,11 @@ class UploadInternalServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.FromString,
                 _registered_method=True)
+        self.StoreChatImage = channel.stream_unary(
+                '/trellis.v1.UploadInternalService/StoreChatImage',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.FromString,
+                _registered_method=True)
 
 
 class UploadInternalServiceServicer:
@@ -382,7 +387,8 @@ class UploadInternalServiceServicer:
 
     def LinkUploads(self, request, context):
         """LinkUploads sets message_id on uploads attached to a user message, all of them or none,
-        once the Chat service has stored that message.
+        once the Chat service has stored that message. An upload already linked (sent again with a
+        later message of its chat) keeps its first message_id.
         Errors: MISSING_CHAT_ID, INVALID_REQUEST (no message_id), NOT_FOUND (an id that is not
         the caller's upload in that chat).
         """
@@ -412,7 +418,8 @@ class UploadInternalServiceServicer:
 
     def DeleteChatUploads(self, request, context):
         """DeleteChatUploads removes the caller's uploads of deleted chats (objects and index entries),
-        called by the Chat service after deleting chats; ids without uploads are ignored.
+        called by the Chat service after deleting chats, or some of a chat's uploads (upload_ids) when
+        the save that stored them failed; ids without uploads are ignored.
         Errors: STORAGE_UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -433,6 +440,23 @@ class UploadInternalServiceServicer:
         """DeleteProjectDocuments removes every document of a project (objects, rows and index entries),
         called by the Chat service before it deletes the project; admin only (checked with
         ProjectInternalService). Errors: NOT_FOUND, FORBIDDEN, STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StoreChatImage(self, request_iterator, context):
+        """StoreChatImage stores an image an Open WebUI client put inline in a chat document (a base64
+        `data:` URL), for the Chat service saving that document: UploadFile's pipeline (type decided
+        by the content, size limit, parsing, nothing kept on failure), with two differences. The
+        header's chat_id is not looked up with the Chat service (the chat may be created in the same
+        request) but proven by chat_grant; and only PNG and JPEG are accepted (declared_type must name
+        one of them and the content must agree). The upload belongs to the caller's organization and
+        member and to that chat, like any other.
+        Errors: MISSING_CHAT_ID, CHAT_NOT_FOUND (no valid chat_grant), INVALID_REQUEST (no header
+        first, a project_id, an empty file, fewer or more bytes than announced),
+        UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE (over UPLOAD_MAX_FILE_BYTES), STORAGE_UNAVAILABLE,
+        INTERRUPTED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -475,6 +499,11 @@ def add_UploadInternalServiceServicer_to_server(servicer, server):
                     servicer.DeleteProjectDocuments,
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.SerializeToString,
+            ),
+            'StoreChatImage': grpc.stream_unary_rpc_method_handler(
+                    servicer.StoreChatImage,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -671,6 +700,33 @@ class UploadInternalService:
             '/trellis.v1.UploadInternalService/DeleteProjectDocuments',
             trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.DeleteProjectDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StoreChatImage(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/trellis.v1.UploadInternalService/StoreChatImage',
+            trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.FromString,
             options,
             channel_credentials,
             insecure,
