@@ -141,13 +141,19 @@ def test_a_chat_runs_one_turn_at_a_time_and_a_crashed_turn_goes_stale(stores) ->
     org, member = _member(stores)
     chat = stores.chats.create_chat(org.id, member.id, "c", None, cap=10)
     long_ago = utcnow() - timedelta(hours=1)
-    assert stores.chats.claim_turn(chat.id, "t1", long_ago)
-    assert not stores.chats.claim_turn(chat.id, "t2", long_ago)
+
+    def start(turn_id: str, stale_before=long_ago) -> bool:
+        return stores.chats.start_turn(chat.id, turn_id, stale_before, f"asked in {turn_id}", {}) is not None
+
+    assert start("t1")
+    assert not start("t2")
     stores.chats.release_turn(chat.id, "t2")  # not the holder: no effect
-    assert not stores.chats.claim_turn(chat.id, "t2", long_ago)
-    assert stores.chats.claim_turn(chat.id, "t2", utcnow() + timedelta(seconds=1))  # t1 is stale by then
+    assert not start("t2")
+    assert start("t2", utcnow() + timedelta(seconds=1))  # t1 is stale by then
     stores.chats.release_turn(chat.id, "t2")
-    assert stores.chats.claim_turn(chat.id, "t3", long_ago)
+    assert start("t3")
+    # a refused start stores nothing: only the questions of the turns that ran
+    assert [m.content for m in stores.chats.messages(chat.id)] == ["asked in t1", "asked in t2", "asked in t3"]
 
 
 def test_recovery_finds_every_unanswered_question_not_only_the_last(stores) -> None:

@@ -107,14 +107,14 @@ def test_recovery_leaves_open_webui_questions_alone(stores: Stores) -> None:
 
 
 def test_branching_before_a_message_keeps_it_and_appends_a_sibling(stores: Stores) -> None:
-    """ChatStore.branch_before: what a Trellis edit needs to become a new branch (§6 of the reference)."""
+    """ChatStore.start_turn of an edit: what a Trellis edit needs to become a new branch (§6 of the reference)."""
     org = stores.organizations.create_organization("Org")
     member = stores.organizations.upsert_member(org.id, "a@example.com")
     chat = stores.chats.create_chat(org.id, member.id, "c", None, cap=10)
     question = stores.chats.append_message(chat.id, "user", "first wording")
     answer = stores.chats.append_message(chat.id, "assistant", "first answer")
-    stores.chats.branch_before(question)
-    edited = stores.chats.append_message(chat.id, "user", "second wording")
+    edited = stores.chats.start_turn(chat.id, "t1", utcnow(), "second wording", {}, edit_of=question)
+    assert edited is not None
     assert edited.parent_id == question.parent_id is None
     assert [m.id for m in stores.chats.messages(chat.id)] == [edited.id]
     document = stores.webui_chats.get(org.id, member.id, chat.id).document

@@ -243,20 +243,53 @@ class ChatStore:
         return deleted, not_found
 
     def append_message(self, chat_id: str, role: str, content: str, meta: dict[str, Any] | None = None) -> Message:
-        """Append under the chat's current message (seq = last + 1), make it current, mark the chat active.
+        """Append under the chat's current message (seq = last + 1), make it current, mark the chat active."""
+        message = self._append(chat_id, role, content, meta or {})
+        assert message is not None  # only a claim can refuse
+        return message
 
-        Writers of one chat queue on its row lock (PostgreSQL); where there is none (SQLite) two may
+    def start_turn(
+        self,
+        chat_id: str,
+        turn_id: str,
+        stale_before: datetime,
+        question: str,
+        meta: dict[str, Any],
+        *,
+        edit_of: Message | None = None,
+    ) -> Message | None:
+        """A turn's start in one transaction: claim the chat for `turn_id` (None when another turn runs
+        and is not stale), for an edit point the chat at the edited message's parent (a new branch that
+        loses nothing, docs/openwebui.md), and append the question."""
+        return self._append(chat_id, "user", question, meta, claim=(turn_id, stale_before), edit_of=edit_of)
+
+    def _append(
+        self,
+        chat_id: str,
+        role: str,
+        content: str,
+        meta: dict[str, Any],
+        *,
+        claim: tuple[str, datetime] | None = None,
+        edit_of: Message | None = None,
+    ) -> Message | None:
+        """Writers of one chat queue on its row lock (PostgreSQL); where there is none (SQLite) two may
         pick the same seq, and the loser's insert hits the unique (chat_id, seq) key, rolls back and
         takes the next one. Either way a committed message is never lost. The pointer and the last
         seq are read in one statement (after the lock), so a stale pointer comes with a taken seq.
-        """
+        A claim is the transaction's first write: on SQLite that takes the write lock at once."""
         last_seq = select(func.max(Message.seq)).where(col(Message.chat_id) == chat_id).scalar_subquery()
         for attempt in range(APPEND_ATTEMPTS):
             with Session(self.engine, expire_on_commit=False) as s:
+                if claim is not None and not self._claim(s, chat_id, *claim):
+                    s.rollback()
+                    return None
                 chat = s.exec(select(Chat).where(col(Chat.id) == chat_id).with_for_update()).first()
                 if chat is None:
                     raise ApiError("CHAT_NOT_FOUND", "Chat not found")
                 current, last = s.exec(select(Chat.current_message_id, last_seq).where(col(Chat.id) == chat_id)).one()
+                if edit_of is not None:
+                    current = edit_of.parent_id
                 now = utcnow()
                 msg_id = new_id()
                 msg = Message(
@@ -265,7 +298,7 @@ class ChatStore:
                     seq=(last or 0) + 1,
                     role=role,
                     content=content,
-                    meta=meta or {},
+                    meta=meta,
                     created_at=now,
                     node_id=msg_id,
                     parent_id=current,
@@ -285,17 +318,12 @@ class ChatStore:
 
     # --- one turn per chat ---------------------------------------------------------------
 
-    def claim_turn(self, chat_id: str, turn_id: str, stale_before: datetime) -> bool:
-        """Mark `turn_id` as the chat's running turn unless another one runs (and is not stale)."""
-        with Session(self.engine) as s:
-            free = col(Chat.active_turn_id).is_(None) | (col(Chat.active_turn_started_at) < stale_before)
-            result = s.exec(
-                update(Chat)
-                .where(col(Chat.id) == chat_id, free)
-                .values(active_turn_id=turn_id, active_turn_started_at=utcnow())
-            )
-            s.commit()
-            return bool(result.rowcount)
+    @staticmethod
+    def _claim(s: Session, chat_id: str, turn_id: str, stale_before: datetime) -> bool:
+        free = col(Chat.active_turn_id).is_(None) | (col(Chat.active_turn_started_at) < stale_before)
+        claim = update(Chat).where(col(Chat.id) == chat_id, free)
+        result = s.exec(claim.values(active_turn_id=turn_id, active_turn_started_at=utcnow()))
+        return bool(result.rowcount)
 
     def renew_turn(self, chat_id: str, turn_id: str) -> None:
         with Session(self.engine) as s:
@@ -343,13 +371,6 @@ class ChatStore:
             count = delete_subtree(s, chat, rows, message)
             s.commit()
             return count
-
-    def branch_before(self, message: Message) -> None:
-        """Point the chat at the message's parent and keep every message: the next one appended
-        becomes the message's sibling, a new branch (docs/openwebui.md: an edit that loses nothing)."""
-        with Session(self.engine) as s:
-            s.exec(update(Chat).where(col(Chat.id) == message.chat_id).values(current_message_id=message.parent_id))
-            s.commit()
 
     def update_meta(self, message_id: str, changes: dict[str, Any], remove: tuple[str, ...] = ()) -> Message:
         with Session(self.engine, expire_on_commit=False) as s:

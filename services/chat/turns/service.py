@@ -157,8 +157,13 @@ class TurnService:
         self, who: Principal, text: str, engine: Engine, database: Database | None, history: list[HistoryTurn]
     ) -> TurnContext:
         """Everything the engine may use: rules of the organization and the member's memories included."""
-        rules = await run_sync(self._rules.list_all, who.organization_id)
-        memories = await run_sync(self._memories.list_for, who.organization_id, who.member_id)
+        # both in one trip to a worker thread: a burst of turns queues on few of them
+        rules, memories = await run_sync(
+            lambda: (
+                self._rules.list_all(who.organization_id),
+                self._memories.list_for(who.organization_id, who.member_id),
+            )
+        )
         return TurnContext(
             question=text,
             history=history,
@@ -297,13 +302,23 @@ class TurnService:
     async def run(self, turn: PreparedTurn) -> AsyncIterator[turn_pb2.TurnEvent]:
         """The turn's events; refused with TURN_IN_PROGRESS (before any event) while another one runs."""
         turn_id = new_id()
-        if not await run_sync(self._chats.claim_turn, turn.chat.id, turn_id, self._stale_before()):
+        # One transaction claims the chat and stores the question: the first event follows its commit.
+        user = await run_sync(
+            self._chats.start_turn,
+            turn.chat.id,
+            turn_id,
+            self._stale_before(),
+            turn.display,
+            turn.user_meta,
+            edit_of=turn.edit_of,
+        )
+        if user is None:
             await _close(turn.source)
             raise ApiError("TURN_IN_PROGRESS", "An answer is still being written in this chat: retry when it ends")
         renewal = asyncio.create_task(self._renew_claim(turn.chat.id, turn_id))
         observer = TurnObserver(turn.engine.model_id)
         try:
-            async for event in self._events(turn, observer):
+            async for event in self._events(turn, observer, user):
                 yield event
         finally:
             observer.end()
@@ -323,12 +338,11 @@ class TurnService:
             except Exception:  # tried again next period; the turn itself goes on
                 log.warning("could not renew the turn claim of chat %s", chat_id, exc_info=True)
 
-    async def _events(self, turn: PreparedTurn, observer: TurnObserver) -> AsyncIterator[turn_pb2.TurnEvent]:
-        if turn.edit_of is not None:
-            # The edit starts a new branch: the Trellis view (the current branch) no longer shows the
-            # messages after the edited one, and Open WebUI keeps them as the previous branch.
-            await run_sync(self._chats.branch_before, turn.edit_of)
-        user = await run_sync(self._chats.append_message, turn.chat.id, "user", turn.display, turn.user_meta)
+    async def _events(
+        self, turn: PreparedTurn, observer: TurnObserver, user: Message
+    ) -> AsyncIterator[turn_pb2.TurnEvent]:
+        # An edit started a new branch: the Trellis view (the current branch) no longer shows the
+        # messages after the edited one, and Open WebUI keeps them as the previous branch.
         observer.first_event()
         yield turn_pb2.TurnEvent(chat_metadata=turn_pb2.ChatMetadataEvent(id=turn.chat.id, user_message_id=user.id))
         yield turn_pb2.TurnEvent(processing=turn_pb2.ProcessingEvent(status=turn_pb2.PROCESSING_STATUS_STARTING))
