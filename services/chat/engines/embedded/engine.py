@@ -17,6 +17,7 @@ from datetime import date
 
 from services.chat.engines.base import EMBEDDED_MODEL_ID, Database, EngineEvent, Note, Status, TurnContext, Viz
 from services.chat.engines.charts import chart_visualization, choose_chart, table_visualization
+from services.chat.engines.embedded import followups
 from services.chat.engines.embedded.answer_periods import comparison_answer, growth_answer
 from services.chat.engines.embedded.answer_text import (
     definition_notes,
@@ -27,10 +28,13 @@ from services.chat.engines.embedded.answer_text import (
 )
 from services.chat.engines.embedded.built import Built
 from services.chat.engines.embedded.declining import database_phrase, decline_text, sentence
+from services.chat.engines.embedded.followup_context import FOLLOWUP_OF, INTERPRETATION, lead, previous_spec
+from services.chat.engines.embedded.followup_signal import NO_CONTEXT, followup_signal
 from services.chat.engines.embedded.lexicon import Lexicon
 from services.chat.engines.embedded.nl_parser import Parser
 from services.chat.engines.embedded.query_spec import MetaRequest, Spec, Unmapped
 from services.chat.engines.embedded.row_labels import describe_group, entity_name, label_columns
+from services.chat.engines.embedded.spec_codec import storable
 from services.chat.engines.embedded.sql_builder import CannotBuildError, SqlBuilder
 from services.chat.engines.embedded.sql_dialect import ident, literal
 from services.chat.engines.embedded.synonyms import synonyms_from
@@ -126,15 +130,26 @@ class EmbeddedEngine:
             async for event in handler(db, schema, parsed):
                 yield event
             return
+        followed: str | None = None  # the previous answer this one follows on from, summed up
+        # a refusal with an explanation of its own (an empty date range) stands; any other question that
+        # cannot stand alone is read against the previous answer
+        refused = isinstance(parsed, Unmapped) and bool(parsed.explanation)
+        signal = "" if refused else followup_signal(compiled.parser, ctx.question, parsed, today)
+        context = previous_spec(ctx.history, schema) if signal else None
+        if context is not None:
+            previous, followed = context
+            parsed = followups.read(compiled.parser, previous, ctx.question, parsed, today, synonyms)
+        elif signal == "refers":
+            parsed = NO_CONTEXT  # "their", "those", a bare value: of what, nothing says
         if isinstance(parsed, Unmapped):
-            async for event in self._unmapped(db, schema, parsed):
+            async for event in self._unmapped(db, schema, parsed, followed):
                 yield event
             return
         try:
             built = compiled.builder.build(parsed)
         except CannotBuildError as exc:
             log.info("embedded engine could not build SQL: %s", exc)
-            async for event in self._unmapped(db, schema, Unmapped(str(exc))):
+            async for event in self._unmapped(db, schema, Unmapped(str(exc)), followed):
                 yield event
             return
         yield Status(turn_pb2.PROCESSING_STATUS_PROCESSING)
@@ -156,6 +171,12 @@ class EmbeddedEngine:
         yield Note("sql", built.sql)
         # the exact figures: the text and the visualizations show them rounded for reading
         yield Note("result", {"columns": list(result.columns), "rows": [list(row) for row in result.rows]})
+        # what the answer understood, stored so that a follow-on can be read as an edit of it
+        stored = storable(parsed)
+        if stored is not None:
+            yield Note(INTERPRETATION, stored)
+        if followed is not None:
+            yield Note(FOLLOWUP_OF, followed)
         for viz in self._visualizations(parsed, built, schema, result):
             yield Viz(viz)
         if parsed.kind == "rows":
@@ -174,6 +195,8 @@ class EmbeddedEngine:
             yield Note("truncated", result.notice)
         if parsed.readings:
             text += f" ({'; '.join(parsed.readings)}.)"
+        if followed is not None:
+            text = f"{lead(parsed, schema)}\n\n{text}"
         async for delta in stream_text(f"{text}\n\n```sql\n{built.sql}\n```", self._delay):
             yield delta
 
@@ -336,11 +359,15 @@ class EmbeddedEngine:
 
     # -- questions it cannot map --
 
-    async def _unmapped(self, db: Database, schema: Schema, why: Unmapped) -> AsyncIterator[EngineEvent]:
+    async def _unmapped(
+        self, db: Database, schema: Schema, why: Unmapped, followed: str | None = None
+    ) -> AsyncIterator[EngineEvent]:
         """Decline: no SQL runs and no visualization is sent; the metadata says why."""
         yield Note("declined", True)
         yield Note("unmapped_terms", list(why.unknown))
         yield Note("decline_reason", why.reason)
+        if followed is not None:  # read as a follow-on of that answer, which stays the context
+            yield Note(FOLLOWUP_OF, followed)
         async for delta in stream_text(decline_text(db.display_name, schema, why), self._delay):
             yield delta
 

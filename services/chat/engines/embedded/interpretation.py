@@ -188,7 +188,7 @@ def interpret(schema: Schema, graph: JoinGraph, lexicon: Lexicon, parsed: Parsed
                 return Unmapped("no date column", [])
             h.date_column, h.date_range = ColRef(h.table, col.name), r.q.date_range
     elif r.q.date_range is not None or any(g.kind == "time" for g in spec.groups):
-        date_col = _date_column(r, spec)
+        date_col = date_column_of(r, spec)
         if date_col is None:
             return Unmapped("no date column", [])
         spec.date_column = date_col
@@ -248,7 +248,7 @@ def _list_question(r: Reading) -> bool:
     return bool(set(first) & LIST_VERBS) or bool(re.search(r"\b(show|list|display)\b", text))
 
 
-def _date_column(r: Reading, spec: Spec) -> ColRef | None:
+def date_column_of(r: Reading, spec: Spec) -> ColRef | None:
     """The time column dates and time buckets apply to: one the question names, else the main date of the
     measured table (or of the nearest parent that has one)."""
     base_tables: list[str] = []

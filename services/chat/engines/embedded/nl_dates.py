@@ -429,6 +429,16 @@ def combine(matches: list[DateMatch]) -> DateRange | None:
     return DateRange(start, end, ", ".join(labels))
 
 
+def _grouped_before(tokens: list[Token], i: int) -> bool:
+    """Whether a "by" / "per" opens the list of groups that token i continues ("by genre and …")."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if tokens[k].text in ("by", "per"):
+            return True
+        if tokens[k].is_number or tokens[k].text in UNITS:
+            return False
+    return False
+
+
 def find_bucket(tokens: list[Token], taken: set[int]) -> tuple[str | None, set[int]]:
     """The time bucket a question groups by: per/by/each/every month, monthly, over time, trend."""
     used: set[int] = set()
@@ -446,7 +456,11 @@ def find_bucket(tokens: list[Token], taken: set[int]) -> tuple[str | None, set[i
             first = i - 1
             if _text(tokens, i - 2) in ("for", "in", "on") and _text(tokens, i - 1) in ("each", "every"):
                 first = i - 2
+            if _text(tokens, i + 1) in ("and", ",") and _text(tokens, i - 1) in ("by", "per"):
+                first = i  # "by quarter and genre": "by" also introduces what follows the "and"
             return UNITS[tok.text], set(range(first, i + 1))
+        if tok.text in UNITS and _text(tokens, i - 1) in ("and", ",") and _grouped_before(tokens, i - 1):
+            return UNITS[tok.text], {i}  # "by genre and quarter"
         if tok.text in ("over", "across") and _text(tokens, i + 1) == "time":
             used = {i, i + 1}
             return "month", used

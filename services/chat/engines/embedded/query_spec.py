@@ -111,6 +111,9 @@ class Spec:
     exists: list[tuple[str, bool]] = field(default_factory=list)
     # "average revenue per customer": the measure is totalled per row of this table, then averaged
     per_entity: str | None = None
+    # "their total rent" after a question about a table that refers to the rent's table: the rent is taken
+    # once per row of this table (a referenced row's amount counts for each row referring to it)
+    rows_of: str | None = None
     # "this month vs the same month last year": `date_range` is the current period, this the earlier one
     compare: DateRange | None = None
     # "revenue growth by quarter": each period's % change on the one before
@@ -134,6 +137,8 @@ class Spec:
             out.add(self.order_column.table)
         if self.per_entity:
             out.add(self.per_entity)
+        if self.rows_of:
+            out.add(self.rows_of)
         return out
 
 

@@ -225,7 +225,7 @@ class SqlBuilder:
                 core.add(g.column.table)
         measure_table = m.own_table
         if m.agg in ("sum", "avg") or m.agg == "percent":
-            prefer = measure_table or spec.entity
+            prefer = spec.rows_of or measure_table or spec.entity
             core.add(prefer)
             core |= {f.column.table for f in m.condition}
             root, edges, semi = self._plan(spec, core, prefer)
