@@ -175,6 +175,46 @@ async def test_a_follow_up_answers_what_the_whole_question_answers(retail, hospi
     assert rows(monthly) == rows(await Chat(hospital).ask("How many appointments by status and month in 2025?"))
 
 
+async def test_for_a_named_value_of_a_table_is_a_filter_on_the_previous_answer(retail, saas) -> None:
+    """ "for the Growth plan" names a row to keep, not plans to count: it follows on."""
+    plans = Chat(saas)
+    await plans.ask("Number of subscriptions by status")
+    growth = await plans.ask("for the Growth plan")
+    followed(growth)
+    alone = await Chat(saas).ask("Number of subscriptions by status on the Growth plan")
+    assert (
+        rows(growth)
+        == rows(alone)
+        == gold(
+            path_of(saas),
+            "SELECT s.status, COUNT(*) FROM subscriptions s JOIN plans p ON p.id = s.plan_id "
+            "WHERE p.name = 'Growth' GROUP BY s.status",
+        )
+    )
+    orders = Chat(retail)
+    await orders.ask("How many orders by status?")
+    europe = await orders.ask("for the Europe region")
+    followed(europe)
+    assert rows(europe) == rows(await Chat(retail).ask("How many orders by status in the Europe region?"))
+
+
+async def test_the_total_number_of_an_integer_column_is_its_sum(saas, hospital) -> None:
+    seats = await Chat(saas).ask("What is the total number of seats of active subscriptions?")
+    assert rows(seats) == gold(path_of(saas), "SELECT SUM(seats) FROM subscriptions WHERE status = 'active'")
+    refills = await Chat(hospital).ask("What is the total number of refills?")
+    assert rows(refills) == gold(path_of(hospital), "SELECT SUM(refills) FROM prescriptions")
+    # a follow-up with "their" sums it over the previous answer's rows
+    chat = Chat(saas)
+    await chat.ask("How many active subscriptions are on the Scale plan?")
+    theirs = await chat.ask("what is their total number of seats?")
+    followed(theirs)
+    assert rows(theirs) == gold(
+        path_of(saas),
+        "SELECT SUM(s.seats) FROM subscriptions s JOIN plans p ON p.id = s.plan_id "
+        "WHERE s.status = 'active' AND p.name = 'Scale'",
+    )
+
+
 # --- the hospital database ------------------------------------------------------------------------
 
 

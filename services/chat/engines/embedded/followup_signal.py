@@ -95,9 +95,20 @@ def _own_subject(parser: Parser, tokens: list[Token]) -> bool:
         if tok.text in AGG_WORDS or tok.text in COUNT_WORDS:
             return True
         after_marker = i > 0 and tokens[i - 1].text in GROUP_MARKERS | {"the"}
-        if not after_marker and any(
-            x.kind == "table" for f in tok.forms | {tok.text} for x in parser.lexicon.match([f])
-        ):
+        tables = {x.table for f in tok.forms | {tok.text} for x in parser.lexicon.match([f]) if x.kind == "table"}
+        if tables and not after_marker and not _names_a_value_of(parser, tokens, i, tables):
+            return True
+    return False
+
+
+def _names_a_value_of(parser: Parser, tokens: list[Token], i: int, tables: set[str]) -> bool:
+    """Whether the words before token i are a value of one of `tables`: "the Growth plan", "the Asia
+    Pacific region" name a row to filter on, not what to count."""
+    for n in (1, 2, 3):
+        if i - n < 0:
+            break
+        words = [t.text for t in tokens[i - n : i]]
+        if any(x.kind == "value" and x.table in tables for x in parser.lexicon.match(words)):
             return True
     return False
 

@@ -67,11 +67,13 @@ def counted(r: Reading, start: int, agg: str | None = None) -> tuple[Measure | N
         "is",
     }
     distinct = False
+    total = r.word(start - 3) == "total"  # "the total number of pages"
     adjective: Item | None = None
     while j < len(items):
         it = items[j]
         if it.kind == "word" and (it.text in skip or it.text in FILLER):
             distinct = distinct or it.text in ("different", "distinct", "unique", "separate")
+            total = total or it.text == "total"
             j += 1
             continue
         if it.kind == "mention" and it.role != "qualifier" and it.of_kind("value") and not it.of_kind("table"):
@@ -113,7 +115,9 @@ def counted(r: Reading, start: int, agg: str | None = None) -> tuple[Measure | N
         col = r.schema.table(column.table).column(column.column)
         if agg is not None and col is not None and col.numeric:
             return Measure(agg, column=ref, label=f"{agg_name(agg)} {column.column}"), column.table
-        if col is not None and col.numeric and col.kind != "int" and not distinct:
+        # "the total number of pages": a sum, whatever the column's type; "number of ratings" of an
+        # integer column stays its distinct values
+        if col is not None and col.numeric and (col.kind != "int" or total) and not distinct:
             return Measure("sum", column=ref, label=f"total {column.column}"), column.table
         return Measure("count_distinct", column=ref, label=f"number of distinct {column.column}"), column.table
     value = r.pick(it, ("value",))
