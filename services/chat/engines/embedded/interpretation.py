@@ -9,6 +9,7 @@ import re
 
 from services.chat.engines.embedded import (
     anchoring,
+    column_ambiguity,
     concept_measures,
     durations,
     filters,
@@ -206,6 +207,9 @@ def interpret(schema: Schema, graph: JoinGraph, lexicon: Lexicon, parsed: Parsed
     unplaced = unexplained.unaccounted_words(r, lexicon)
     if unplaced:
         return Unmapped("unplaced words", unplaced)
+    unclear = column_ambiguity.ambiguous_measure(r, spec)
+    if unclear is not None:
+        return unclear
     # --- charts
     breakdown = spec.kind == "aggregate" and bool(spec.groups)
     spec.chart_wanted = r.q.chart_asked or (breakdown and r.q.show_verb)
