@@ -1,5 +1,5 @@
 """A measure's column named by a word that names a column of another table just as well ("amt" of
-orders and of refunds), with neither table named in the question nor closer to what it is about:
+sales and of refunds), with neither table named in the question nor closer to what it is about:
 which one is meant is a guess, so the question is declined naming the word and both columns."""
 
 from __future__ import annotations
