@@ -15,3 +15,8 @@ def grant(secret: str, purpose: str, *parts: str) -> str:
 
 def is_granted(secret: str, value: str, purpose: str, *parts: str) -> bool:
     return bool(secret) and hmac.compare_digest(value.encode(), grant(secret, purpose, *parts).encode())
+
+
+# Purposes of the grants the Chat service gives the Upload service about an Open WebUI chat's images.
+CHAT_IMAGE_READ = "chat-image-read"  # SignChatImages: the caller may read a document of the chat
+CHAT_IMAGE_COPY = "chat-image-copy"  # CopyChatImages: the caller is making a clone or fork of it

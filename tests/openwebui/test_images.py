@@ -1,8 +1,8 @@
 """Images in chat documents (docs/openwebui.md, "Images"): a base64 `data:` image that a client
 puts in a chat is stored as an upload of that chat (its object in S3, its row listed with the
 chat's uploads); the message row keeps a reference, and reads give a presigned URL of the bytes.
-Bad images are refused with nothing stored, a storage outage loses nothing, and nobody but
-the chat's member gets a URL."""
+Bad images are refused with nothing stored, a storage outage loses nothing, nobody but the
+chat's member and the readers of its share get a URL, and a clone or fork has images of its own."""
 
 from __future__ import annotations
 
@@ -232,19 +232,20 @@ def test_another_organization_never_gets_the_image(stack: Stack, org: Org, other
             assert read["files"][0]["url"] == url  # kept as the plain string it was
             assert read["content"][1]["image_url"]["url"] == f"trellis-upload:{upload_id}"  # unresolved
 
-        # A share: the owner gets the image; a colleague only its reference; another organization 404.
+        # A share: its readers get the image (test_share_readers_get_the_images); another
+        # organization gets 404, and no reference or URL.
         share_id = ok(owner.post(f"/api/v1/chats/{chat_id}/share"))["share_id"]
-        mine = ok(owner.get(f"/api/v1/chats/share/{share_id}"))["chat"]["history"]["messages"][user_id]
-        assert fetched(mine["files"][0]["url"]) == png
-        theirs = ok(colleague.get(f"/api/v1/chats/share/{share_id}"))["chat"]["history"]["messages"][user_id]
-        assert theirs["files"][0]["url"].startswith(f"trellis-upload:{upload_id}#sha256=")
-        assert outsider.get(f"/api/v1/chats/share/{share_id}").status_code == 404
+        refused = outsider.get(f"/api/v1/chats/share/{share_id}")
+        assert refused.status_code == 404 and upload_id not in refused.text
+        assert outsider.post(f"/api/v1/chats/{share_id}/clone/shared").status_code == 404
 
 
 @pytest.fixture(scope="module")
 def small_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A stack whose uploads may be at most 4 KiB, and whose S3 is stopped by a test."""
-    yield from start_stack(request, tmp_path_factory.mktemp("webui-images"), env={"UPLOAD_MAX_FILE_BYTES": "4096"})
+    """A stack whose uploads may be at most 4 KiB, whose members may have 2 chats, and whose S3 is
+    stopped by a test."""
+    env = {"UPLOAD_MAX_FILE_BYTES": "4096", "OPEN_CHAT_CAP": "2"}
+    yield from start_stack(request, tmp_path_factory.mktemp("webui-images"), env=env)
 
 
 def test_a_too_large_image_and_a_storage_outage_lose_nothing(small_stack: Stack) -> None:
@@ -278,6 +279,34 @@ def test_a_too_large_image_and_a_storage_outage_lose_nothing(small_stack: Stack)
         # Storage back: the same save goes through.
         ok(client.post(f"/api/v1/chats/{chat_id}", json={"chat": small}))
         assert len(uploads(client, chat_id)) == 1
+
+
+def test_a_clone_while_storage_is_down_is_refused_whole(small_stack: Stack) -> None:
+    """A clone copies its images inside S3 before it is written: with S3 down it is refused (503)
+    and no chat is made; back up, the same clone goes through with images of its own; a clone then
+    refused (the member's chat cap) keeps no copy."""
+    org = make_org(small_stack)
+    png = png_bytes(size=(8, 8), color=(5, 6, 7))
+    with ui(org) as client:
+        doc = new_document("Source")
+        user_id = image_turn(doc["history"], data_url(png))
+        chat_id = create(client, doc)["id"]
+        chats_before = len(ok(client.get("/api/v1/chats/")))
+        assert small_stack.s3 is not None
+        small_stack.s3.stop()
+        try:
+            detail_error(client.post(f"/api/v1/chats/{chat_id}/clone"), 503)
+            detail_error(client.post(f"/api/v1/chats/{chat_id}/fork"), 503)
+        finally:
+            small_stack.s3.start()
+        assert len(ok(client.get("/api/v1/chats/"))) == chats_before
+        clone = ok(client.post(f"/api/v1/chats/{chat_id}/clone"))
+        copies, sources = uploads(client, clone["id"]), uploads(client, chat_id)
+        assert len(copies) == len(sources) == 1 and copies[0]["id"] != sources[0]["id"]
+        objects = stored_objects(small_stack, org.id)
+        assert detail_error(client.post(f"/api/v1/chats/{chat_id}/clone"), 409)
+        assert stored_objects(small_stack, org.id) == objects
+        assert fetched(clone["chat"]["history"]["messages"][user_id]["files"][0]["url"]) == png
 
 
 def test_store_chat_image_needs_the_chat_services_grant(stack: Stack, org: Org) -> None:

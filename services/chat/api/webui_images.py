@@ -8,7 +8,11 @@ UploadInternalService.StoreChatImage as an upload of the chat, and the document 
 client echoes back after a read, becomes its reference again. Everything is stored before the
 document is written; if the write then fails, the new uploads are removed.
 
-On read (`present`): every reference is replaced by a fresh presigned URL of its upload.
+On read (`present`): every reference is replaced by a fresh presigned URL of its upload (the
+caller's own; for a share, an image of the shared chat, signed on the grant of that read).
+
+On a clone or fork (`copied`): the images the new chat references are copied as its own uploads
+(UploadInternalService.CopyChatImages, inside S3), so it keeps them when the source is deleted.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from typing import Any, NamedTuple
 
 from services.chat.clients.upload import UploadClient
 from services.chat.storage.webui_document import ChatDocument, PostedHistory, PostedMessage
-from services.chat.storage.webui_image_refs import REF_IN_JSON, image_ref, parse_ref
+from services.chat.storage.webui_image_refs import REF_IN_JSON, ImageRef, image_ref, parse_ref, replaced
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import webui_chat_pb2
+from services.common.ids import new_id
 from services.common.jwt_tokens import Principal
 
 log = logging.getLogger(__name__)
@@ -70,16 +75,6 @@ def located(path: Path, problem: str) -> str:
     return ".".join(str(p) for p in path[:plain]) + ": " + (f"at {rest}: " if rest else "") + problem
 
 
-def _replaced(value: Any, replacements: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return replacements.get(value, value)
-    if isinstance(value, dict):
-        return {key: _replaced(item, replacements) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_replaced(item, replacements) for item in value]
-    return value
-
-
 def _parts(doc: ChatDocument, where: str) -> Iterator[tuple[Path, str]]:
     base = tuple(where.split("."))
     yield from _strings(doc.keys, base)
@@ -92,11 +87,11 @@ def _with(doc: ChatDocument, replacements: dict[str, str]) -> ChatDocument:
     history = doc.history
     if history is not None:
         messages = {
-            node_id: PostedMessage(m.node_id, m.parent_id, _replaced(m.fields, replacements))
+            node_id: PostedMessage(m.node_id, m.parent_id, replaced(m.fields, replacements))
             for node_id, m in history.messages.items()
         }
         history = PostedHistory(messages, history.current_id, history.has_current)
-    return ChatDocument(doc.title, _replaced(doc.keys, replacements), history)
+    return ChatDocument(doc.title, replaced(doc.keys, replacements), history)
 
 
 def decoded(path: Path, text: str, match: re.Match[str]) -> bytes:
@@ -129,6 +124,15 @@ def has_images(doc: ChatDocument, org_id: str) -> bool:
     """Whether a document carries data: images or presigned URLs of the organization's objects."""
     presigned = _presigned(org_id)
     return any(DATA_URL.match(text) or presigned.match(text) for _, text in _parts(doc, "chat"))
+
+
+@dataclass
+class ImageCopies:
+    """A clone's or fork's id, chosen before it is written, and its copies of the source's images."""
+
+    chat_id: str
+    refs: dict[str, str] = field(default_factory=dict)  # the source's reference → its copy's
+    upload_ids: list[str] = field(default_factory=list)  # the copies
 
 
 class ChatImages:
@@ -214,16 +218,22 @@ class ChatImages:
         except ApiError as err:
             log.warning("images %s of chat %s remain after a failed save: %s", upload_ids, chat_id, err.detail)
 
-    async def present(self, who: Principal, chat: webui_chat_pb2.WebuiChat) -> webui_chat_pb2.WebuiChat:
-        """The chat with each image reference replaced by a fresh presigned URL of its upload. One
-        that cannot be resolved (deleted, not the caller's, the Upload service down) stays as is:
-        the Upload service shows a member their own uploads only, so a colleague reading a share
-        gets the references."""
+    async def present(
+        self, who: Principal, chat: webui_chat_pb2.WebuiChat, shared_chat_id: str | None = None
+    ) -> webui_chat_pb2.WebuiChat:
+        """The chat with each image reference replaced by a fresh presigned URL of its upload. For the
+        caller's own chats, the caller's uploads are asked for; for a share (`shared_chat_id`: the
+        shared chat, whose snapshot the caller has been let read), the images of that chat, which
+        the Upload service signs on the grant of this read, whoever the reader. A reference that
+        cannot be resolved (deleted, not an image of that chat, the Upload service down) stays as is."""
         ids = list(dict.fromkeys(m["id"] for m in REF_IN_JSON.finditer(chat.chat_json)))
         if not ids:
             return chat
         try:
-            found = await self._uploads.fresh(who, ids)
+            if shared_chat_id is None:
+                found = await self._uploads.fresh(who, ids)
+            else:
+                found = await self._uploads.sign_images(who, shared_chat_id, ids)
         except ApiError as err:
             log.warning("no presigned URLs for the images of chat %s: %s", chat.id, err.detail)
             return chat
@@ -234,6 +244,29 @@ class ChatImages:
 
         chat.chat_json = REF_IN_JSON.sub(url, chat.chat_json)
         return chat
+
+    async def copied(self, who: Principal, source_chat_id: str, refs: list[ImageRef]) -> ImageCopies:
+        """The images a clone or fork of `source_chat_id` (a chat the caller may read) references,
+        copied as uploads of the new chat's id, chosen here; the references to put in its place.
+        Nothing to copy, no call; a failure leaves no copy behind."""
+        copies = ImageCopies(new_id())
+        if not refs:
+            return copies
+        try:
+            made = await self._uploads.copy_images(who, source_chat_id, [r.upload_id for r in refs], copies.chat_id)
+        except BaseException:
+            await self.discard_all(who, copies.chat_id)
+            raise
+        copies.upload_ids = [u.id for u in made.values()]
+        copies.refs = {r.text: image_ref(made[r.upload_id].id, r.digest) for r in refs if r.upload_id in made}
+        return copies
+
+    async def discard_all(self, who: Principal, chat_id: str) -> None:
+        """Every upload of a chat that was then not written (a clone refused); a failure is only logged."""
+        try:
+            await self._uploads.delete_for_chats(who, [chat_id])
+        except ApiError as err:
+            log.warning("images of the unwritten chat %s remain: %s", chat_id, err.detail)
 
     async def presented(self, who: Principal, chats: list[webui_chat_pb2.WebuiChat]) -> list[webui_chat_pb2.WebuiChat]:
         return [await self.present(who, c) for c in chats]

@@ -48,7 +48,9 @@ class WebuiShareServicer(webui_share_pb2_grpc.WebuiShareServiceServicer):
     ) -> pb.GetSharedWebuiChatResponse:
         who = current_principal()
         share = await run_sync(self._shares.shared, who.organization_id, request.share_id)
-        return pb.GetSharedWebuiChatResponse(chat=await self._images.present(who, snapshot_chat(share)))
+        # The read is authorized (a share of the caller's organization): its images are signed for it.
+        chat = await self._images.present(who, snapshot_chat(share), shared_chat_id=share.chat_id)
+        return pb.GetSharedWebuiChatResponse(chat=chat)
 
     async def UnshareWebuiChat(  # noqa: N802
         self, request: pb.UnshareWebuiChatRequest, context: grpc.aio.ServicerContext

@@ -1,9 +1,9 @@
 """trellis.v1.WebuiTransferService: import, clone, clone of a share and fork of Open WebUI's chats
-(docs/openwebui.md)."""
+(docs/openwebui.md). A clone or fork gets copies of the images it references, as its own uploads."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import grpc
 
@@ -12,8 +12,9 @@ from services.chat.api.webui_images import MAX_IMPORT_IMAGES, ChatImages, data_u
 from services.chat.api.webui_wire import json_object, webui_chat
 from services.chat.clients.upload import UploadClient
 from services.chat.storage.webui_document import from_epoch, invalid, parse_document
+from services.chat.storage.webui_rows import WebuiChatRecord
 from services.chat.storage.webui_share_store import WebuiShareStore
-from services.chat.storage.webui_transfer_store import ImportedChat, WebuiTransferStore
+from services.chat.storage.webui_transfer_store import Copying, ImportedChat, SourceImages, WebuiTransferStore
 from services.common.auth_interceptor import current_principal
 from services.common.database import run_sync
 from services.common.gen.trellis.v1 import webui_transfer_pb2 as pb
@@ -95,8 +96,13 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         who = current_principal()
         await limit_chat_creation(self._limiter, who, self._create_per_minute)
         title = request.title if request.HasField("title") else None
-        record = await run_sync(
-            self._transfers.clone, who.organization_id, who.member_id, request.chat_id, title, self._cap
+        source = await run_sync(self._transfers.clone_images, who.organization_id, who.member_id, request.chat_id)
+        record = await self._with_copies(
+            who,
+            source,
+            lambda copying: self._transfers.clone(
+                who.organization_id, who.member_id, request.chat_id, title, self._cap, copying
+            ),
         )
         return pb.CloneWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
 
@@ -106,8 +112,12 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         who = current_principal()
         share = await run_sync(self._shares.shared, who.organization_id, request.share_id)
         await limit_chat_creation(self._limiter, who, self._create_per_minute)
-        record = await run_sync(
-            self._transfers.clone_shared, who.organization_id, who.member_id, share.chat_id, share.snapshot, self._cap
+        record = await self._with_copies(
+            who,
+            self._transfers.snapshot_images(share.chat_id, share.snapshot),
+            lambda copying: self._transfers.clone_shared(
+                who.organization_id, who.member_id, share.chat_id, share.snapshot, self._cap, copying
+            ),
         )
         return pb.CloneSharedWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
 
@@ -117,7 +127,24 @@ class WebuiTransferServicer(webui_transfer_pb2_grpc.WebuiTransferServiceServicer
         who = current_principal()
         await limit_chat_creation(self._limiter, who, self._create_per_minute)
         message_id = request.message_id if request.HasField("message_id") else None
-        record = await run_sync(
-            self._transfers.fork, who.organization_id, who.member_id, request.chat_id, message_id, self._cap
+        org_id, member_id = who.organization_id, who.member_id
+        source = await run_sync(self._transfers.fork_images, org_id, member_id, request.chat_id, message_id)
+        record = await self._with_copies(
+            who,
+            source,
+            lambda copying: self._transfers.fork(org_id, member_id, request.chat_id, message_id, self._cap, copying),
         )
         return pb.ForkWebuiChatResponse(chat=await self._images.present(who, webui_chat(record)))
+
+    async def _with_copies(
+        self, who: Principal, source: SourceImages, write: Callable[[Copying], WebuiChatRecord]
+    ) -> WebuiChatRecord:
+        """A clone or fork written with copies of the images it references, made first (under the id it
+        will have): deleting the source then leaves it whole. Copies of a chat not written are removed."""
+        copies = await self._images.copied(who, source.chat_id, source.refs)
+        try:
+            return await run_sync(write, Copying(copies.chat_id, copies.refs))
+        except BaseException:
+            if copies.upload_ids:
+                await self._images.discard_all(who, copies.chat_id)
+            raise

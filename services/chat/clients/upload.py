@@ -10,7 +10,7 @@ import grpc
 
 from services.common.errors import ApiError, from_rpc_error
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
-from services.common.grants import grant
+from services.common.grants import CHAT_IMAGE_COPY, CHAT_IMAGE_READ, grant
 from services.common.jwt_tokens import Principal
 from services.common.observability.context import with_debug_id
 
@@ -18,6 +18,7 @@ R = TypeVar("R")
 MAX_UPLOADS_PER_MESSAGE = 20
 IMAGE_CHUNK = 256 * 1024  # StoreChatImage takes chunks of 64 KiB to 1 MiB
 CHAT_IMAGE_GRANT = "chat-image"  # StoreChatImageRequest.chat_grant's purpose
+GRANTED_IMAGES_PER_CALL = 500  # SignChatImages and CopyChatImages take at most this many ids
 
 
 def upload_meta(upload: upload_pb2.Upload) -> dict[str, Any]:
@@ -30,6 +31,12 @@ def upload_meta(upload: upload_pb2.Upload) -> dict[str, Any]:
         "file_size": upload.file_size,
         "storage_path": upload.storage_path,
     }
+
+
+def _batches(ids: list[str]) -> Iterator[list[str]]:
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), GRANTED_IMAGES_PER_CALL):
+        yield unique[start : start + GRANTED_IMAGES_PER_CALL]
 
 
 class UploadClient:
@@ -133,6 +140,37 @@ class UploadClient:
 
         response = await self._call(who, self._stub.StoreChatImage, parts())
         return response.upload
+
+    async def sign_images(self, who: Principal, chat_id: str, upload_ids: list[str]) -> dict[str, upload_pb2.Upload]:
+        """Presigned URLs of images of `chat_id` that the caller may see because the Chat service has
+        let them read a document of that chat referencing them (a share): by upload id, missing ones
+        left out. Only for a read already authorized: the grant says so to the Upload service."""
+        found: dict[str, upload_pb2.Upload] = {}
+        for batch in _batches(upload_ids):
+            proof = grant(self._grant_secret, CHAT_IMAGE_READ, who.organization_id, who.member_id, chat_id, *batch)
+            request = upload_pb2.SignChatImagesRequest(chat_id=chat_id, upload_ids=batch, read_grant=proof)
+            found.update({u.id: u for u in (await self._call(who, self._stub.SignChatImages, request)).uploads})
+        return found
+
+    async def copy_images(
+        self, who: Principal, chat_id: str, upload_ids: list[str], to_chat_id: str
+    ) -> dict[str, upload_pb2.Upload]:
+        """Images of `chat_id` (one the caller may read) copied as uploads of `to_chat_id`, a chat being
+        made for the caller: the copies by source upload id, ids that are not such images left out.
+        A failed call keeps none of its own copies; the caller removes earlier calls' (the uploads of
+        `to_chat_id`)."""
+        copies: dict[str, upload_pb2.Upload] = {}
+        for batch in _batches(upload_ids):
+            parts = (who.organization_id, who.member_id, chat_id, to_chat_id, *batch)
+            request = upload_pb2.CopyChatImagesRequest(
+                chat_id=chat_id,
+                upload_ids=batch,
+                to_chat_id=to_chat_id,
+                copy_grant=grant(self._grant_secret, CHAT_IMAGE_COPY, *parts),
+            )
+            response = await self._call(who, self._stub.CopyChatImages, request)
+            copies.update({c.source_upload_id: c.upload for c in response.copies})
+        return copies
 
     async def project_passages(
         self, who: Principal, project_id: str, query: str, limit: int = 8

@@ -38,7 +38,22 @@ def parse_ref(text: str) -> ImageRef | None:
 
 def refs_in(value: Any) -> Iterator[ImageRef]:
     """The references among the strings of a JSON value (found in its serialised form: one pass)."""
-    if value is None:
-        return
-    for match in REF_IN_JSON.finditer(json.dumps(value, ensure_ascii=False)):
+    if value is not None:
+        yield from refs_in_json(json.dumps(value, ensure_ascii=False))
+
+
+def refs_in_json(text: str) -> Iterator[ImageRef]:
+    """The references among the strings of a serialised JSON document (a share's snapshot)."""
+    for match in REF_IN_JSON.finditer(text):
         yield ImageRef(match["ref"], match["id"], match["digest"])
+
+
+def replaced(value: Any, replacements: dict[str, str]) -> Any:
+    """A JSON value with every string that is a key of `replacements` replaced by its value."""
+    if isinstance(value, str):
+        return replacements.get(value, value)
+    if isinstance(value, dict):
+        return {key: replaced(item, replacements) for key, item in value.items()}
+    if isinstance(value, list):
+        return [replaced(item, replacements) for item in value]
+    return value

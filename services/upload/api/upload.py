@@ -5,6 +5,8 @@ for the Chat service and is never routed from the edge. UploadFile hands its str
 `services.upload.ingest`, ReadUploadTable reads through `services.upload.tables`; the other RPCs are
 one store call each, scoped to the caller: a chat's uploads to their member, a project's documents
 to the organization, once the Chat service has said the caller may read (or change) the project.
+SignChatImages and CopyChatImages reach a chat's images on the Chat service's grant
+(`services.upload.chat_images`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from services.common.convert import ts
 from services.common.database import run_sync
 from services.common.errors import ApiError
 from services.common.gen.trellis.v1 import upload_pb2, upload_pb2_grpc
-from services.common.grants import is_granted
+from services.common.grants import CHAT_IMAGE_COPY, CHAT_IMAGE_READ, is_granted
 from services.common.ids import canonical_uuid
 from services.upload import content_types as ct
+from services.upload.chat_images import ImageCopies, granted_chat, granted_images
 from services.upload.clients.chat import ChatAccess, require_chat_id
 from services.upload.ingest import Ingest
 from services.upload.storage.models import Upload
@@ -226,6 +229,7 @@ class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceS
         self._tmp_dir = tmp_dir
         self._images = dataclasses.replace(ingest, chats=VouchedChats())
         self._grant_secret = grant_secret
+        self._copies = ImageCopies(store, storage)
 
     async def DeleteChatUploads(  # noqa: N802
         self, request: upload_pb2.DeleteChatUploadsRequest, context: grpc.aio.ServicerContext
@@ -300,3 +304,28 @@ class UploadInternalServicer(_UploadRows, upload_pb2_grpc.UploadInternalServiceS
         except ApiError:
             await self._images.drain(image_stream(requests, self._grant_secret))  # as UploadFile: the rest, then answer
             raise
+
+    async def SignChatImages(  # noqa: N802
+        self, request: upload_pb2.SignChatImagesRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.SignChatImagesResponse:
+        ids = list(request.upload_ids)
+        chat_id = granted_chat(self._grant_secret, request.read_grant, CHAT_IMAGE_READ, request.chat_id, upload_ids=ids)
+        rows = await granted_images(self._store, chat_id, ids)
+        return upload_pb2.SignChatImagesResponse(uploads=await self._to_protos(rows))
+
+    async def CopyChatImages(  # noqa: N802
+        self, request: upload_pb2.CopyChatImagesRequest, context: grpc.aio.ServicerContext
+    ) -> upload_pb2.CopyChatImagesResponse:
+        ids = list(request.upload_ids)
+        proof, to_chat = request.copy_grant, request.to_chat_id
+        chat_id = granted_chat(self._grant_secret, proof, CHAT_IMAGE_COPY, request.chat_id, to_chat, upload_ids=ids)
+        to_chat_id = canonical_uuid(to_chat)
+        if to_chat_id is None:
+            raise ApiError("INVALID_REQUEST", "to_chat_id must be a UUID")
+        made = await self._copies.copy(await granted_images(self._store, chat_id, ids), to_chat_id)
+        copies = await run_sync(
+            lambda: [
+                upload_pb2.CopiedChatImage(source_upload_id=src.id, upload=self._to_proto(row)) for src, row in made
+            ]
+        )
+        return upload_pb2.CopyChatImagesResponse(copies=copies)

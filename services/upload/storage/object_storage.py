@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import CopySource
 from minio.datatypes import Part
 from minio.error import MinioException
 from minio.helpers import DictType
@@ -74,6 +75,13 @@ class ObjectStorage:
             self.client.fget_object(self.bucket, key, str(path))
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise storage_error(exc, "download") from None
+
+    def copy(self, source_key: str, key: str) -> None:
+        """A server-side copy inside the bucket: the bytes never leave the object storage."""
+        try:
+            self.client.copy_object(self.bucket, key, CopySource(self.bucket, source_key))
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise storage_error(exc, "copy") from None
 
     def remove(self, key: str) -> None:
         try:

@@ -79,6 +79,48 @@ class UploadStore:
             found = {row.id: row for row in s.exec(stmt).all()}
         return [found[k] for k in keys if k in found]
 
+    def chat_images(self, org_id: str, chat_id: str, upload_ids: list[str]) -> list[Upload]:
+        """The images of a chat of the organization among `upload_ids`, whoever's, in the order asked
+        (anything else left out): for a reader or a copy the Chat service granted."""
+        keys = list(dict.fromkeys(k for k in (canonical_uuid(i) for i in upload_ids) if k))
+        if not keys:
+            return []
+        scope = (
+            (col(Upload.organization_id) == org_id)
+            & (col(Upload.chat_id) == chat_id)
+            & col(Upload.project_id).is_(None)
+            & (col(Upload.upload_type) == "image")
+        )
+        with Session(self.engine, expire_on_commit=False) as s:
+            found = {row.id: row for row in s.exec(select(Upload).where(col(Upload.id).in_(keys), scope)).all()}
+        return [found[k] for k in keys if k in found]
+
+    def create_copy(self, source: Upload, row: Upload) -> Upload:
+        """`row`, a copy of `source` (its object already copied), with copies of its chunks, in one
+        transaction: the copy is found by the same searches as the source."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            s.add(row)
+            s.flush()
+            chunks = s.exec(
+                select(UploadChunk.chunk_index, UploadChunk.text).where(col(UploadChunk.upload_id) == source.id)
+            ).all()
+            values = [
+                {
+                    "upload_id": row.id,
+                    "organization_id": row.organization_id,
+                    "member_id": row.member_id,
+                    "chat_id": row.chat_id,
+                    "project_id": None,
+                    "chunk_index": index,
+                    "text": text,
+                }
+                for index, text in chunks
+            ]
+            for start in range(0, len(values), INSERT_BATCH):
+                s.execute(insert(UploadChunk), values[start : start + INSERT_BATCH])
+            s.commit()
+        return row
+
     def list_for_project(self, org_id: str, project_id: str) -> list[Upload]:
         """A project's documents, oldest first."""
         with Session(self.engine, expire_on_commit=False) as s:

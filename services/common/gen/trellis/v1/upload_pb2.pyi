@@ -187,6 +187,48 @@ class StoreChatImageResponse(_message.Message):
     upload: Upload
     def __init__(self, upload: _Optional[_Union[Upload, _Mapping]] = ...) -> None: ...
 
+class SignChatImagesRequest(_message.Message):
+    __slots__ = ("chat_id", "upload_ids", "read_grant")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
+    READ_GRANT_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    read_grant: str
+    def __init__(self, chat_id: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., read_grant: _Optional[str] = ...) -> None: ...
+
+class SignChatImagesResponse(_message.Message):
+    __slots__ = ("uploads",)
+    UPLOADS_FIELD_NUMBER: _ClassVar[int]
+    uploads: _containers.RepeatedCompositeFieldContainer[Upload]
+    def __init__(self, uploads: _Optional[_Iterable[_Union[Upload, _Mapping]]] = ...) -> None: ...
+
+class CopyChatImagesRequest(_message.Message):
+    __slots__ = ("chat_id", "upload_ids", "to_chat_id", "copy_grant")
+    CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_IDS_FIELD_NUMBER: _ClassVar[int]
+    TO_CHAT_ID_FIELD_NUMBER: _ClassVar[int]
+    COPY_GRANT_FIELD_NUMBER: _ClassVar[int]
+    chat_id: str
+    upload_ids: _containers.RepeatedScalarFieldContainer[str]
+    to_chat_id: str
+    copy_grant: str
+    def __init__(self, chat_id: _Optional[str] = ..., upload_ids: _Optional[_Iterable[str]] = ..., to_chat_id: _Optional[str] = ..., copy_grant: _Optional[str] = ...) -> None: ...
+
+class CopiedChatImage(_message.Message):
+    __slots__ = ("source_upload_id", "upload")
+    SOURCE_UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    source_upload_id: str
+    upload: Upload
+    def __init__(self, source_upload_id: _Optional[str] = ..., upload: _Optional[_Union[Upload, _Mapping]] = ...) -> None: ...
+
+class CopyChatImagesResponse(_message.Message):
+    __slots__ = ("copies",)
+    COPIES_FIELD_NUMBER: _ClassVar[int]
+    copies: _containers.RepeatedCompositeFieldContainer[CopiedChatImage]
+    def __init__(self, copies: _Optional[_Iterable[_Union[CopiedChatImage, _Mapping]]] = ...) -> None: ...
+
 class DeleteChatUploadsRequest(_message.Message):
     __slots__ = ("chat_ids", "upload_ids")
     CHAT_IDS_FIELD_NUMBER: _ClassVar[int]

@@ -317,7 +317,9 @@ class UploadInternalServiceStub:
     service building and deleting turns). It is served next to UploadService on the same port but
     has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
     port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
-    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService;
+    only SignChatImages and CopyChatImages reach images of a chat the user does not own, and only on
+    a grant of the Chat service for that user, that chat and those uploads.
     """
 
     def __init__(self, channel):
@@ -366,6 +368,16 @@ class UploadInternalServiceStub:
                 request_serializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.SerializeToString,
                 response_deserializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.FromString,
                 _registered_method=True)
+        self.SignChatImages = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/SignChatImages',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.SignChatImagesRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.SignChatImagesResponse.FromString,
+                _registered_method=True)
+        self.CopyChatImages = channel.unary_unary(
+                '/trellis.v1.UploadInternalService/CopyChatImages',
+                request_serializer=trellis_dot_v1_dot_upload__pb2.CopyChatImagesRequest.SerializeToString,
+                response_deserializer=trellis_dot_v1_dot_upload__pb2.CopyChatImagesResponse.FromString,
+                _registered_method=True)
 
 
 class UploadInternalServiceServicer:
@@ -373,7 +385,9 @@ class UploadInternalServiceServicer:
     service building and deleting turns). It is served next to UploadService on the same port but
     has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
     port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
-    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService;
+    only SignChatImages and CopyChatImages reach images of a chat the user does not own, and only on
+    a grant of the Chat service for that user, that chat and those uploads.
     """
 
     def GetUploads(self, request, context):
@@ -462,6 +476,32 @@ class UploadInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SignChatImages(self, request, context):
+        """SignChatImages gives presigned URLs of images of a chat to a member who is not its owner (a
+        colleague reading its share), for the Chat service presenting a document it has let the caller
+        read: the images that document references (upload_ids). Only uploads of read_grant's chat, of
+        the caller's organization, and of type "image" are returned (in the order asked); every other
+        id is left out. Errors: NOT_FOUND (no valid read_grant, checked first), INVALID_REQUEST (more
+        than 500 upload_ids), STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CopyChatImages(self, request, context):
+        """CopyChatImages copies images of a chat into a new chat of the caller's, for the Chat service
+        cloning or forking an Open WebUI chat (the caller's own, or a share they may read), so the new
+        chat keeps its images when the source is deleted. Each image (of copy_grant's chat, of the
+        caller's organization, of type "image"; other ids are left out) becomes an upload of
+        to_chat_id, of the caller's member: its object is copied inside the bucket (no bytes pass
+        through either service), its row and index entries are copied. All or nothing: on a failure the
+        copies made are removed. Errors: NOT_FOUND (no valid copy_grant, checked first),
+        INVALID_REQUEST (to_chat_id not a UUID, more than 500 upload_ids), STORAGE_UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UploadInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -505,6 +545,16 @@ def add_UploadInternalServiceServicer_to_server(servicer, server):
                     request_deserializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.FromString,
                     response_serializer=trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.SerializeToString,
             ),
+            'SignChatImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignChatImages,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.SignChatImagesRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.SignChatImagesResponse.SerializeToString,
+            ),
+            'CopyChatImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.CopyChatImages,
+                    request_deserializer=trellis_dot_v1_dot_upload__pb2.CopyChatImagesRequest.FromString,
+                    response_serializer=trellis_dot_v1_dot_upload__pb2.CopyChatImagesResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trellis.v1.UploadInternalService', rpc_method_handlers)
@@ -518,7 +568,9 @@ class UploadInternalService:
     service building and deleting turns). It is served next to UploadService on the same port but
     has no HTTP mapping: neither the gateway nor the Envoy edge ever routes to it, so keep the Upload
     port on the private network. Every RPC needs `authorization: Bearer <JWT>` (the end user's token,
-    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService.
+    forwarded) and sees only that user's own uploads, with the same ErrorInfo reasons as UploadService;
+    only SignChatImages and CopyChatImages reach images of a chat the user does not own, and only on
+    a grant of the Chat service for that user, that chat and those uploads.
     """
 
     @staticmethod
@@ -727,6 +779,60 @@ class UploadInternalService:
             '/trellis.v1.UploadInternalService/StoreChatImage',
             trellis_dot_v1_dot_upload__pb2.StoreChatImageRequest.SerializeToString,
             trellis_dot_v1_dot_upload__pb2.StoreChatImageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignChatImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadInternalService/SignChatImages',
+            trellis_dot_v1_dot_upload__pb2.SignChatImagesRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.SignChatImagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyChatImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trellis.v1.UploadInternalService/CopyChatImages',
+            trellis_dot_v1_dot_upload__pb2.CopyChatImagesRequest.SerializeToString,
+            trellis_dot_v1_dot_upload__pb2.CopyChatImagesResponse.FromString,
             options,
             channel_credentials,
             insecure,
