@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine
 
-from devstack.demo_db import TABLES, create_demo_database
+from devstack.demo_db import TABLES
 from devstack.ports import free_port
 from services.chat.engines.base import Database, Delta, HistoryTurn, Note, Status, TurnContext, Viz
 from services.chat.engines.openai.engine import OpenAICompatEngine, OpenAIConfig, openai_engines, parse_models
@@ -29,7 +29,7 @@ from services.common.errors import CODES, ApiError
 from services.common.gen.trellis.v1 import turn_pb2
 from services.common.turn_json import visualization_json
 from tests.conftest import make_org, start_stack
-from tests.fake_openai_server import FakeOpenAIServer, Reply, chunk, text_reply, tool_reply
+from tests.fake_openai_server import Reply, chunk, text_reply, tool_reply
 from tests.helpers import add_integration, chat_messages, create_chat
 from tests.turn_clients import sse_turn
 
@@ -37,24 +37,6 @@ REGION_SQL = (
     "SELECT r.name AS region, COUNT(*) AS customers FROM customers AS c "
     "JOIN regions AS r ON r.id = c.region_id GROUP BY r.name ORDER BY r.name"
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("openai-engine") / "retail.db"
-    create_demo_database(path)
-    return path
-
-
-@pytest.fixture
-def database(demo_db) -> Database:
-    return Database(url=f"sqlite:///{demo_db}", dialect="sqlite", display_name="Retail")
 
 
 def make_engine(base_url: str, **options) -> OpenAICompatEngine:

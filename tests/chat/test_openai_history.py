@@ -8,17 +8,15 @@ read from the requests it recorded.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from devstack.demo_db import create_demo_database
-from services.chat.engines.base import Database, HistoryTurn, TurnContext
+from services.chat.engines.base import HistoryTurn, TurnContext
 from services.chat.engines.openai.engine import OpenAICompatEngine, OpenAIConfig, engines_from_settings
 from services.chat.settings import ChatSettings
 from tests.conftest import make_org, start_stack
-from tests.fake_openai_server import FakeOpenAIServer, text_reply, tool_reply
+from tests.fake_openai_server import text_reply, tool_reply
 from tests.helpers import add_integration, chat_messages, create_chat
 from tests.turn_clients import sse_turn, ws_turn
 
@@ -34,19 +32,6 @@ TOP_SQL = (
     "JOIN regions AS r ON r.id = c.region_id GROUP BY r.name ORDER BY customers DESC LIMIT 1"
 )
 ORDERS_SQL = "SELECT COUNT(*) AS orders FROM orders"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Database:
-    path: Path = tmp_path_factory.mktemp("openai-history") / "retail.db"
-    create_demo_database(path)
-    return Database(url=f"sqlite:///{path}", dialect="sqlite", display_name="Retail")
 
 
 def make_engine(base_url: str, **options) -> OpenAICompatEngine:

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from devstack.demo_db import create_demo_database
-from services.chat.engines.base import Database, Delta, Tool, TurnContext
+from services.chat.engines.base import Delta, Tool, TurnContext
 from tests.chat.test_openai_engine import collect, make_engine
 from tests.conftest import make_org, start_stack
-from tests.fake_openai_server import FakeOpenAIServer, text_reply, tool_reply
+from tests.fake_openai_server import text_reply, tool_reply
 from tests.helpers import add_integration, assert_error, chat_messages, create_chat
 from tests.turn_clients import sse_turn
 
 COUNT_SQL = "SELECT COUNT(*) AS regions FROM regions"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> Database:
-    path = tmp_path_factory.mktemp("tool-events") / "retail.db"
-    create_demo_database(path)
-    return Database(url=f"sqlite:///{path}", dialect="sqlite", display_name="Retail")
 
 
 def _script(server) -> None:
