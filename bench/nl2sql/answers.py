@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -89,3 +90,31 @@ def tally(rows: Sequence[Outcome]) -> str:
         return ""
     n = {k: sum(o.outcome == k for o in rows) for k in OUTCOMES}
     return f"{n['right']:>3}/{n['declined']:>2}/{n['wrong']:>2} of {len(rows):<3}"
+
+
+def print_tallies(
+    title: str, label: str, outcomes: Sequence[Outcome], kinds: Sequence[str], sets: Sequence[str]
+) -> dict[str, list[Outcome]]:
+    """The right/declined/wrong table: a row per kind (`label`) and per set, a column per database.
+    Returns the outcomes by database, for the summaries that follow it."""
+    by_db: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_db[o.db].append(o)
+    names = list(by_db)
+    width = 16
+    print(f"{title}\n")
+    header = f"{label:<{width}}" + "".join(f"{n:>22}" for n in names)
+    print(header)
+    print("-" * len(header))
+    for kind in kinds:
+        cells = [tally([o for o in by_db[n] if o.category == kind]) for n in names]
+        if any(cells):
+            print(f"{kind:<{width}}" + "".join(f"{c:>22}" for c in cells))
+    print("-" * len(header))
+    print(f"{'TOTAL':<{width}}" + "".join(f"{tally(by_db[n]):>22}" for n in names))
+    for which in sets:
+        cells = [tally([o for o in by_db[n] if o.set == which]) for n in names]
+        if any(cells):
+            print(f"{'  ' + which:<{width}}" + "".join(f"{c:>22}" for c in cells))
+    print()
+    return by_db

@@ -11,11 +11,10 @@ right only when declined with no SQL run.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from answers import Outcome, ask, stored_turns, tally
+from answers import Outcome, ask, print_tallies, stored_turns
 from chains import KINDS
 from scoring import judge
 
@@ -60,26 +59,8 @@ async def run_chains(
 
 def report(outcomes: list[Outcome], sets: list[str], verbose: bool) -> None:
     """Right/declined/wrong of conversation turns per follow-up kind and database, then per set."""
-    by_db: dict[str, list[Outcome]] = defaultdict(list)
-    for o in outcomes:
-        by_db[o.db].append(o)
+    by_db = print_tallies("conversation turns: right/declined/wrong", "follow-up kind", outcomes, KINDS, sets)
     names = list(by_db)
-    width = 16
-    print("conversation turns: right/declined/wrong\n")
-    header = f"{'follow-up kind':<{width}}" + "".join(f"{n:>22}" for n in names)
-    print(header)
-    print("-" * len(header))
-    for kind in KINDS:
-        cells = [tally([o for o in by_db[n] if o.category == kind]) for n in names]
-        if any(cells):
-            print(f"{kind:<{width}}" + "".join(f"{c:>22}" for c in cells))
-    print("-" * len(header))
-    print(f"{'TOTAL':<{width}}" + "".join(f"{tally(by_db[n]):>22}" for n in names))
-    for which in sets:
-        cells = [tally([o for o in by_db[n] if o.set == which]) for n in names]
-        if any(cells):
-            print(f"{'  ' + which:<{width}}" + "".join(f"{c:>22}" for c in cells))
-    print()
     for which in sets:
         for n in names:
             rows = [o for o in by_db[n] if o.set == which]

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -50,7 +49,7 @@ import questions_retail  # noqa: E402
 import questions_round3  # noqa: E402
 import questions_round4  # noqa: E402
 import questions_saas  # noqa: E402
-from answers import Outcome, ask, tally  # noqa: E402
+from answers import Outcome, ask, print_tallies  # noqa: E402
 from hospital_db import create_hospital_database  # noqa: E402
 from saas_db import create_saas_database  # noqa: E402
 from scoring import judge  # noqa: E402
@@ -157,26 +156,8 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
 
 
 def report_questions(outcomes: list[Outcome], verbose: bool) -> None:
-    by_db: dict[str, list[Outcome]] = defaultdict(list)
-    for o in outcomes:
-        by_db[o.db].append(o)
+    by_db = print_tallies("right/declined/wrong of questions", "category", outcomes, CATEGORIES, SETS)
     names = list(by_db)
-    width = 16
-    print("right/declined/wrong of questions\n")
-    header = f"{'category':<{width}}" + "".join(f"{n:>22}" for n in names)
-    print(header)
-    print("-" * len(header))
-    for cat in CATEGORIES:
-        cells = [tally([o for o in by_db[n] if o.category == cat]) for n in names]
-        if any(cells):
-            print(f"{cat:<{width}}" + "".join(f"{c:>22}" for c in cells))
-    print("-" * len(header))
-    print(f"{'TOTAL':<{width}}" + "".join(f"{tally(by_db[n]):>22}" for n in names))
-    for which in SETS:
-        cells = [tally([o for o in by_db[n] if o.set == which]) for n in names]
-        if any(cells):
-            print(f"{'  ' + which:<{width}}" + "".join(f"{c:>22}" for c in cells))
-    print()
     for n in names:
         rows = by_db[n]
         answerable = [o for o in rows if o.category != "absent"]
