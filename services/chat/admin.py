@@ -223,7 +223,7 @@ def _project_command(args: argparse.Namespace, stores: Stores) -> None:
 
 async def _document_command(args: argparse.Namespace, settings: AdminSettings, stores: Stores) -> int:
     deleting = args.command == "delete-project"
-    check_admin(stores, args.org, args.as_email)
+    check_admin(stores, settings, args.org, args.as_email)
     project = find_project(stores, args.org, args.id if deleting else args.project, being_deleted=deleting)
     uploads = UploadClient(settings.upload_target, settings.rpc_deadline)
     try:

@@ -80,7 +80,9 @@ def find_project(stores: Stores, org_id: str, project_id: str, *, being_deleted:
         raise
 
 
-def check_admin(stores: Stores, org_id: str, email: str) -> None:
+def check_admin(stores: Stores, settings: AdminSettings, org_id: str, email: str) -> None:
+    """`email` is an admin of `org_id`, and TRELLIS_API_KEY a live key of that organization: checked here,
+    before signing in, which would make `email` a member of the key's organization."""
     member = stores.organizations.find_member(org_id, email)
     if member is None or member.role != "admin":
         raise ApiError(
@@ -88,14 +90,20 @@ def check_admin(stores: Stores, org_id: str, email: str) -> None:
             f"{email} is not an admin of organization {org_id} "
             f"(make one with: create-member --org {org_id} --email {email} --admin)",
         )
-
-
-async def sign_in(settings: AdminSettings, org_id: str, email: str) -> Principal:
-    """A token for the admin `email`, from the API key in TRELLIS_API_KEY."""
     if not settings.api_key:
         raise ApiError(
             "UNAUTHENTICATED", f"set TRELLIS_API_KEY to an API key of organization {org_id} (create-api-key prints one)"
         )
+    key = stores.organizations.find_api_key(settings.api_key)
+    if key is None or key.organization_id != org_id:
+        raise ApiError(
+            "UNAUTHENTICATED",
+            f"TRELLIS_API_KEY is not a live API key of organization {org_id} (create-api-key prints one)",
+        )
+
+
+async def sign_in(settings: AdminSettings, org_id: str, email: str) -> Principal:
+    """A token for the admin `email`, from the API key in TRELLIS_API_KEY (see `check_admin`)."""
     target = settings.resolved_chat_target()
     async with grpc.aio.insecure_channel(target) as channel:
         try:

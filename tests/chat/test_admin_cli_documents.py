@@ -15,7 +15,7 @@ from devstack.stack import ROOT, Stack
 from tests.conftest import Org
 from tests.gateway.test_project_turns import HANDBOOK_PDF, WARRANTY, _ask
 from tests.gateway.test_projects import PRODUCTS_CSV
-from tests.helpers import assert_error, create_chat, make_admin, token_of
+from tests.helpers import assert_error, chat_stores, create_chat, make_admin, token_of
 from tests.upload.helpers import stored_objects, upload_rows
 
 pytestmark = pytest.mark.storage
@@ -167,6 +167,8 @@ def test_another_organizations_project_is_out_of_reach(stack, org, other_org, fi
         stack, "remove-document", "--org", org.id, "--as", ADMIN, "--project", project, "--id", document,
         api_key=other_org.api_key,
     )  # fmt: skip
-    assert borrowed.returncode == 1 and "TRELLIS_API_KEY is a key of another organization" in borrowed.stderr
+    assert borrowed.returncode == 1 and "TRELLIS_API_KEY is not a live API key of organization" in borrowed.stderr
+    with chat_stores(stack) as stores:  # refused before signing in: the key's organization gained no member
+        assert stores.organizations.find_member(other_org.id, ADMIN) is None
     assert [d[0] for d in listed(stack, org, project)] == [document]
     assert len(stored_objects(stack, org.id)) == 1
