@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,20 @@ def test_a_tie_or_nothing_named_asks_with_the_choices() -> None:
     assert files_only.decline.startswith("This chat has the files **spend.csv**, **staff.xlsx**")
     # one source: it, named or not
     assert choose(_sources("what happened last week?")[1:2]).tables
+
+
+def test_in_a_tie_the_files_sent_with_the_question_win() -> None:
+    question = "how many regions"
+    sheet = _sheet(question, "budget.csv", ["region", "spend"])
+    sent = replace(sheet, sent=True)
+    chosen = choose([_db(question), sent])
+    assert not chosen.decline and [c.files for c in chosen.tables] == [("budget.csv",)]
+    # sent with an earlier message only: still a tie between the database and the file
+    assert choose([_db(question), sheet]).decline
+    # two files sent together that name the same words only: still a guess
+    question = "how many departments are there?"
+    spend, staff = _sources(question)[1:]
+    assert choose([_db(question), replace(spend, sent=True), replace(staff, sent=True)]).decline
 
 
 def test_a_follow_up_naming_nothing_stays_with_the_previous_answers_source() -> None:

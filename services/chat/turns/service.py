@@ -190,16 +190,17 @@ class TurnService:
         return answering_from(choice, engine.answer(context))
 
     async def _files(
-        self, who: Principal, chat: Chat, context: TurnContext, uploads: list[upload_pb2.Upload]
+        self, who: Principal, chat: Chat, context: TurnContext, uploads: list[upload_pb2.Upload], sent: set[str]
     ) -> Choice | None:
         """The chat's files into the context and the source the question names (None: a chat without
-        files, or a project's chat, which answers from its project with the files sent now as before)."""
+        files, or a project's chat, which answers from its project with the files sent now as before).
+        `sent`: the ids of the files that came with the question itself."""
         metas = [upload_meta(u) for u in uploads]
         if chat.project_id:
             if metas:
                 await self._attach(who, chat.id, context, metas)
             return None
-        return await self._chat_sources.attach(who, chat.id, context, metas)
+        return await self._chat_sources.attach(who, chat.id, context, metas, sent)
 
     async def _sources(self, who: Principal, chat: Chat, context: TurnContext, include_tool_events: bool) -> None:
         """What the turn draws on besides the database: the project's passages, the tool-event wish."""
@@ -245,6 +246,7 @@ class TurnService:
         await self._sources(who, chat, context, req.include_tool_events)
         user_meta: dict[str, Any] = {}
         attached, usable = await self._turn_uploads(who, chat, list(req.upload_ids), _upload_ids_of(earlier))
+        sent_ids = {u.id for u in attached}
         if attached:
             user_meta["uploads"] = [upload_meta(u) for u in attached]
         values = _struct_values(req.parameters) if req.HasField("parameters") else {}
@@ -258,11 +260,11 @@ class TurnService:
                 )
             else:  # prompt-only: the prompt goes to the engine, the message is only displayed
                 context.question = query.prompt
-                source = self._answer(engine, chat, context, await self._files(who, chat, context, usable))
+                source = self._answer(engine, chat, context, await self._files(who, chat, context, usable, sent_ids))
         else:
             if values:
                 raise ApiError("INVALID_REQUEST", "parameters: only allowed with saved_query_id")
-            source = self._answer(engine, chat, context, await self._files(who, chat, context, usable))
+            source = self._answer(engine, chat, context, await self._files(who, chat, context, usable, sent_ids))
         return PreparedTurn(
             who, chat, text, context, source, engine, user_meta=user_meta, upload_ids=[u.id for u in attached]
         )
@@ -284,7 +286,7 @@ class TurnService:
         uploads = list(target.meta.get("uploads") or [])
         upload_ids = [u["id"] for u in uploads]
         _, usable = await self._turn_uploads(who, chat, [], [*_upload_ids_of(earlier), *upload_ids])
-        choice = await self._files(who, chat, context, usable)
+        choice = await self._files(who, chat, context, usable, set(upload_ids))
         return PreparedTurn(
             who,
             chat,

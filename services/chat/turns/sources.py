@@ -14,8 +14,10 @@ question, go into the TurnContext. The choice between the sources (docs/api.md, 
    question's words (engines/documents.py).
 3. The best score wins. A winning spreadsheet brings along the other spreadsheets naming question
    words it does not (a question naming columns of two files): they are joined (joined_tables.py)
-   or, when they cannot be, the turn declines naming them. A tie between sources that each bring no
-   word of their own, or between a database and files, declines with the choices.
+   or, when they cannot be, the turn declines naming them. In a tie, the files sent with this very
+   question win over the others (attaching a file says what the question is about); a tie left
+   between sources that each bring no word of their own, or between a database and files, declines
+   with the choices.
 4. When nothing is named: the source of the chat's previous answer (a follow-up such as "only
    Sales"), else the only source, else the database (its engine answers or declines on its own),
    else a decline listing the files.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +63,7 @@ class Candidate:
     covered: frozenset[str]  # the question's words its names account for
     label: str = ""  # the database's display name
     upload: dict[str, Any] | None = None  # a spreadsheet's upload
+    sent: bool = False  # one of its files came with this question
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ def choose(candidates: list[Candidate], previous: dict[str, Any] | None = None) 
             return Choice(database=True)
         return _which(candidates, tied=False)
     winners = [c for c in candidates if len(c.covered) == best]
+    sent = [c for c in winners if c.sent]
+    if sent and len(sent) < len(winners):
+        winners = sent  # the files attached to the question itself break the tie
     if any(c.kind != "table" for c in winners):
         return _only(winners[0]) if len(winners) == 1 else _which(winners, tied=True)
     group = list(winners)
@@ -217,10 +223,16 @@ class ChatSources:
         self._timeout = query_timeout
 
     async def attach(
-        self, who: Principal, chat_id: str, context: TurnContext, uploads: list[dict[str, Any]]
+        self,
+        who: Principal,
+        chat_id: str,
+        context: TurnContext,
+        uploads: list[dict[str, Any]],
+        sent: Collection[str] = (),
     ) -> Choice | None:
         """Passages of every upload into `context`, and `context.database` set to the chosen source;
-        None when the chat has no file (nothing to choose between)."""
+        None when the chat has no file (nothing to choose between). `sent`: the ids that came with
+        the question itself."""
         if not uploads:
             return None
         chunks = await self._uploads.passages(who, chat_id, context.question, [u["id"] for u in uploads], PASSAGES)
@@ -237,7 +249,9 @@ class ChatSources:
             table = await self._tables.table(who, upload)
             names = [Path(upload["filename"]).stem, table.name, *(c for c, _ in table.columns)]
             covered = named(question, names) | any_file
-            candidates.append(Candidate("table", (upload["filename"],), frozenset(covered), upload=upload))
+            candidates.append(
+                Candidate("table", (upload["filename"],), frozenset(covered), upload=upload, sent=upload["id"] in sent)
+            )
         documents = [u for u in uploads if u.get("mime_type") not in TABULAR_TYPES]
         if documents:
             covered = named(question, [Path(u["filename"]).stem for u in documents]) | any_file
@@ -246,7 +260,9 @@ class ChatSources:
             pieces = best_pieces(replace(context, attachments=self.document_passages(context)))
             if pieces:
                 covered |= question & (pieces[0].body | pieces[0].context)
-            candidates.append(Candidate("documents", tuple(u["filename"] for u in documents), frozenset(covered)))
+            files = tuple(u["filename"] for u in documents)
+            fresh = any(u["id"] in sent for u in documents)
+            candidates.append(Candidate("documents", files, frozenset(covered), sent=fresh))
         choice = choose(candidates, previous_source(context))
         if choice.tables:
             uploads_chosen = [c.upload for c in choice.tables if c.upload is not None]
