@@ -22,6 +22,7 @@ from services.common.turn_json import event_json
 
 Event = tuple[str, dict[str, Any]]
 log = logging.getLogger(__name__)
+OVERLOADED_RETRY_SECONDS = 5
 
 
 class TurnResponse(Protocol):
@@ -71,6 +72,15 @@ class TurnStream:
         try:
             first = await self._read()
         except grpc.aio.AioRpcError as err:
+            if err.code() == grpc.StatusCode.CANCELLED and not self._call.cancelled():
+                # Not cancelled here: the Chat service never took the call (gRPC cancels a call no
+                # handler has picked up within 30 s), i.e. it is overloaded. Say so, and that it can
+                # be retried, rather than pass it on as a client's cancellation (499).
+                raise ApiError(
+                    "UPSTREAM_UNAVAILABLE",
+                    "The Chat service is overloaded and did not start the turn in time; retry shortly",
+                    retry_after=OVERLOADED_RETRY_SECONDS,
+                ) from None
             raise from_rpc_error(err) from None
         if first is None:
             status = await self._call.code()
