@@ -61,6 +61,8 @@ class TurnStream:
     def __init__(self, call: TurnCall) -> None:
         self._call = call
         self._first: TurnResponse | None = None
+        # gRPC's `cancelled()` says only that the status is CANCELLED, not who cancelled.
+        self._cancelled_here = False
 
     async def _read(self) -> TurnResponse | None:
         """The next response; None at the end of the stream."""
@@ -72,7 +74,7 @@ class TurnStream:
         try:
             first = await self._read()
         except grpc.aio.AioRpcError as err:
-            if err.code() == grpc.StatusCode.CANCELLED and not self._call.cancelled():
+            if err.code() == grpc.StatusCode.CANCELLED and not self._cancelled_here:
                 # Not cancelled here: the Chat service never took the call (gRPC cancels a call no
                 # handler has picked up within 30 s), i.e. it is overloaded. Say so, and that it can
                 # be retried, rather than pass it on as a client's cancellation (499).
@@ -95,7 +97,7 @@ class TurnStream:
             try:
                 response = await self._read()
             except grpc.aio.AioRpcError as err:
-                if err.code() == grpc.StatusCode.CANCELLED and self._call.cancelled():
+                if err.code() == grpc.StatusCode.CANCELLED and self._cancelled_here:
                     return
                 failure = from_rpc_error(err)
                 log.warning(
@@ -110,6 +112,7 @@ class TurnStream:
             yield event_json(response.event)
 
     def cancel(self) -> None:
+        self._cancelled_here = True
         self._call.cancel()
 
 

@@ -11,11 +11,11 @@ from services.gateway.turn_stream import TurnStream
 
 
 class RefusedCall:
-    """A server-streaming call that ends with `code` before its first event."""
+    """A server-streaming call that ends with `code` before its first event; gRPC's `cancelled()` is
+    true for any CANCELLED status, whoever cancelled."""
 
-    def __init__(self, code: grpc.StatusCode, *, cancelled_here: bool) -> None:
+    def __init__(self, code: grpc.StatusCode) -> None:
         self._code = code
-        self._cancelled_here = cancelled_here
 
     async def read(self) -> object:
         raise grpc.aio.AioRpcError(self._code, grpc.aio.Metadata(), grpc.aio.Metadata(), details="Cancelled")
@@ -24,7 +24,7 @@ class RefusedCall:
         return self._code
 
     def cancelled(self) -> bool:
-        return self._cancelled_here
+        return self._code == grpc.StatusCode.CANCELLED
 
     def cancel(self) -> bool:
         return True
@@ -32,12 +32,14 @@ class RefusedCall:
 
 async def test_a_call_the_service_never_took_is_an_overload_to_retry() -> None:
     with pytest.raises(ApiError) as refused:
-        await TurnStream(RefusedCall(grpc.StatusCode.CANCELLED, cancelled_here=False)).start()
+        await TurnStream(RefusedCall(grpc.StatusCode.CANCELLED)).start()
     assert refused.value.code == "UPSTREAM_UNAVAILABLE" and refused.value.retry_after == 5
     assert "overloaded" in refused.value.detail
 
 
 async def test_a_call_the_gateway_cancelled_stays_the_clients_interruption() -> None:
+    stream = TurnStream(RefusedCall(grpc.StatusCode.CANCELLED))
+    stream.cancel()  # the client went away
     with pytest.raises(ApiError) as interrupted:
-        await TurnStream(RefusedCall(grpc.StatusCode.CANCELLED, cancelled_here=True)).start()
+        await stream.start()
     assert interrupted.value.code == "INTERRUPTED"
