@@ -66,7 +66,9 @@ def test_each_type_round_trips_byte_identical(stack, org) -> None:
         # same second may look alike: list until one does not.
         def signed_anew() -> dict | None:
             listed = http.get(f"/v1/chats/{chat}/uploads").json()
-            fresh = [u["presigned_url"] for u in listed["uploads"]] != [u["presigned_url"] for u in uploads]
+            # every URL: a listing that crosses a second boundary signs its first ones as before
+            pairs = zip(listed["uploads"], uploads, strict=True)
+            fresh = all(after["presigned_url"] != before["presigned_url"] for after, before in pairs)
             return listed if fresh else None
 
         listed = wait_until(signed_anew, "a later listing signs its URLs anew", timeout=10, interval=0.2)
