@@ -5,8 +5,9 @@
 
 uv resolves each extra (the shared dependencies included) for Python 3.11 on any platform, taking
 only releases published before EXCLUDE_NEWER: the same inputs give the same files whenever this
-runs, and CI's --check does not drift as PyPI moves on. To take newer releases, move
-EXCLUDE_NEWER forward and run this again. The images install a file with
+runs, and CI's --check does not drift as PyPI moves on. Like writing, the check starts from the
+committed file, so pins that still satisfy pyproject.toml stay. To take newer releases, move
+EXCLUDE_NEWER forward, delete the files and run this again. The images install a file with
 `pip install --no-deps --require-hashes --only-binary=:all:`.
 """
 
@@ -78,8 +79,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for extra in EXTRAS:
             fresh = Path(tmp) / f"{extra}.txt"
-            compile_extra(extra, fresh)
             committed = OUT / f"{extra}.txt"
+            if committed.exists():
+                # uv keeps the pins an output file already has while they satisfy pyproject.toml, as
+                # writing does: the check then asks "is this what lock.py writes?", not "is nothing
+                # newer on PyPI?" (which changes with every upstream release).
+                shutil.copyfile(committed, fresh)
+            compile_extra(extra, fresh)
             old = committed.read_text().splitlines() if committed.exists() else []
             diff = list(difflib.unified_diff(old, fresh.read_text().splitlines(), str(committed), "fresh", lineterm=""))
             if diff:
