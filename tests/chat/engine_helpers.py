@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from services.chat.engines.base import Database, Delta, Note, TurnContext, Viz
+from services.chat.engines.base import Database, Delta, HistoryTurn, Note, TurnContext, Viz
 from services.chat.engines.embedded.engine import EmbeddedEngine
 from services.common.turn_json import visualization_json
 
@@ -43,9 +43,15 @@ async def ask(
     today: date = TODAY,
     rules: list[str] | None = None,
     memories: list[str] | None = None,
+    history: list[HistoryTurn] | None = None,
 ) -> Answer:
     ctx = TurnContext(
-        question=question, database=db, today=today, organization_rules=rules or [], memories=memories or []
+        question=question,
+        database=db,
+        today=today,
+        organization_rules=rules or [],
+        memories=memories or [],
+        history=list(history or []),
     )
     events = [e async for e in EmbeddedEngine().answer(ctx)]
     deltas = [e.text for e in events if isinstance(e, Delta)]

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from services.chat.engines.base import Database, Delta, HistoryTurn, Note, TurnContext, Viz
+from services.chat.engines.base import Database, HistoryTurn
 from services.chat.engines.embedded.engine import EmbeddedEngine, _compile
 from services.chat.engines.embedded.nl_dates import DateRange
 from services.chat.engines.embedded.query_spec import ColRef, Filter, Group, Having, Measure, Spec
 from services.chat.engines.embedded.spec_codec import from_json, storable, to_json
-from services.common.turn_json import visualization_json
-from tests.chat.engine_helpers import TODAY, Answer, path_of, query
+from tests.chat.engine_helpers import TODAY, Answer, ask, path_of, query
 
 QUARTER = "strftime('%Y', {col}) || '-Q' || ((CAST(strftime('%m', {col}) AS INTEGER) + 2) / 3)"
 
@@ -30,20 +29,7 @@ class Chat:
     history: list[HistoryTurn] = field(default_factory=list)
 
     async def ask(self, question: str) -> Answer:
-        ctx = TurnContext(question=question, database=self.db, today=TODAY, history=list(self.history))
-        events: list[object] = [e async for e in EmbeddedEngine().answer(ctx)]  # a fresh engine: no state kept
-        notes = {e.key: e.value for e in events if isinstance(e, Note)}
-        vizzes = [visualization_json(e.visualization) for e in events if isinstance(e, Viz)]
-        deltas = [e.text for e in events if isinstance(e, Delta)]
-        answer = Answer(
-            text="".join(deltas),
-            deltas=deltas,
-            sql=notes.get("sql"),
-            charts=[v for v in vizzes if v["type"] == "chart"],
-            tables=[v for v in vizzes if v["type"] == "table"],
-            events=events,
-            notes=notes,
-        )
+        answer = await ask(self.db, question, history=self.history)  # a fresh engine each turn: no state kept
         stored = json.loads(json.dumps(answer.notes))  # what the message store keeps and gives back
         self.history += [HistoryTurn("user", question, {}), HistoryTurn("assistant", answer.text, stored)]
         return answer
