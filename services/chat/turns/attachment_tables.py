@@ -19,8 +19,6 @@ import hashlib
 import logging
 import os
 import re
-import sqlite3
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +29,7 @@ from services.chat.clients.upload import UploadClient
 from services.chat.engines.base import Database
 from services.chat.sql.runner import dispose_engine
 from services.chat.turns.joined_tables import SheetTable, build_joined, read_table
+from services.chat.turns.sqlite_files import built_atomically
 from services.common.errors import ApiError
 from services.common.jwt_tokens import Principal
 
@@ -85,23 +84,12 @@ def build_sqlite(path: Path, table: str, headers: list[str], rows: list[list[Any
     width = len(columns)
     typed = [[_number(v) for v in (row + [None] * width)[:width]] for row in rows]
     types = [_column_type([row[i] for row in typed]) for i in range(width)]
-    # A temporary file of this build's own: a concurrent build (another replica) never touches it.
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        conn = sqlite3.connect(tmp)
-        try:
-            spec = ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
-            conn.execute(f'CREATE TABLE "{table}" ({spec})')
-            marks = ", ".join("?" for _ in columns)
-            conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', typed)  # noqa: S608 - quoted identifiers
-            conn.commit()
-        finally:
-            conn.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with built_atomically(path) as conn:
+        spec = ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
+        conn.execute(f'CREATE TABLE "{table}" ({spec})')
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', typed)  # noqa: S608 - quoted identifiers
+        conn.commit()
 
 
 class AttachmentTables:

@@ -9,11 +9,11 @@ the engines follow as they do any database's. Otherwise there is no join (`build
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from services.chat.turns.sqlite_files import built_atomically
 
 
 @dataclass(frozen=True)
@@ -91,27 +91,17 @@ def build_joined(path: Path, sources: list[Path]) -> bool:
         while name in names:
             name += "_2"
         names.append(name)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        conn = sqlite3.connect(tmp)
-        try:
-            for i, (table, name) in enumerate(zip(tables, names, strict=True)):
-                spec = [f"{_q(c)} {t}" for c, t in table.columns]
-                spec += [
-                    f"FOREIGN KEY ({_q(link.column)}) REFERENCES {_q(names[link.parent])} ({_q(link.column)})"
-                    for link in links
-                    if link.child == i
-                ]
-                conn.execute(f"CREATE TABLE {_q(name)} ({', '.join(spec)})")
-                conn.execute("ATTACH DATABASE ? AS src", (str(table.path),))
-                conn.execute(f"INSERT INTO {_q(name)} SELECT * FROM src.{_q(table.name)}")  # noqa: S608 - quoted
-                conn.commit()
-                conn.execute("DETACH DATABASE src")
-        finally:
-            conn.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with built_atomically(path) as conn:
+        for i, (table, name) in enumerate(zip(tables, names, strict=True)):
+            spec = [f"{_q(c)} {t}" for c, t in table.columns]
+            spec += [
+                f"FOREIGN KEY ({_q(link.column)}) REFERENCES {_q(names[link.parent])} ({_q(link.column)})"
+                for link in links
+                if link.child == i
+            ]
+            conn.execute(f"CREATE TABLE {_q(name)} ({', '.join(spec)})")
+            conn.execute("ATTACH DATABASE ? AS src", (str(table.path),))
+            conn.execute(f"INSERT INTO {_q(name)} SELECT * FROM src.{_q(table.name)}")  # noqa: S608 - quoted
+            conn.commit()
+            conn.execute("DETACH DATABASE src")
     return True
