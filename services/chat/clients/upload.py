@@ -60,10 +60,6 @@ class UploadClient:
         except grpc.aio.AioRpcError as err:
             raise from_rpc_error(err) from None
 
-    async def attachable(self, who: Principal, chat_id: str, upload_ids: list[str]) -> list[upload_pb2.Upload]:
-        """The caller's uploads of this chat among `upload_ids`, in request order (see `for_turn`)."""
-        return (await self.for_turn(who, chat_id, upload_ids, []))[0]
-
     async def for_turn(
         self, who: Principal, chat_id: str, upload_ids: list[str], earlier_ids: list[str]
     ) -> tuple[list[upload_pb2.Upload], list[upload_pb2.Upload]]:
